@@ -1,0 +1,35 @@
+import type { MountInfoEntry } from '../mount/mountinfo.js';
+import type { BackendName, Command, MountSpec, ServerAddress } from '../types.js';
+
+/** The server a mount is made through and the ones passed to the client as backups. */
+export interface ServerChoice {
+  chosen: ServerAddress;
+  /** never contains `chosen` */
+  backups: ServerAddress[];
+}
+
+/** Facts about the machine a backend needs to build its command (injected for tests). */
+export interface BackendEnvironment {
+  /** `mfsmount --version` first line, or undefined when no mfsmount is installed */
+  mfsmountVersion?: string;
+}
+
+/**
+ * One distributed filesystem's client side. One file per backend implements this; everything
+ * here is pure except where noted, so argv building is tested without exec.
+ */
+export interface Backend {
+  readonly name: BackendName;
+  /** port a client connects to when the spec names none */
+  readonly defaultPort: number;
+  /** argv that mounts `spec` through `choice` */
+  buildMountCommand(spec: MountSpec, choice: ServerChoice, env: BackendEnvironment): Command;
+  /** argv that unmounts; lazy detaches a dead or hung mount without touching it */
+  buildUnmountCommand(mountpoint: string, options: { lazy: boolean }): Command;
+  /** true when a mountinfo entry is this backend's mount (by fstype and source) */
+  recognizes(entry: MountInfoEntry): boolean;
+  /** the server the mount was made through, read from its mountinfo source, if it says */
+  serverOf(entry: MountInfoEntry): string | undefined;
+  /** true when the command line (argv from /proc/PID/cmdline) is this backend's FUSE daemon for `mountpoint` */
+  isDaemonFor(argv: readonly string[], mountpoint: string): boolean;
+}

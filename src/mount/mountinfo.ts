@@ -1,0 +1,52 @@
+/** One line of /proc/self/mountinfo (see proc(5)). */
+export interface MountInfoEntry {
+  mountId: number;
+  parentId: number;
+  /** "major:minor" of st_dev for files on this mount */
+  device: string;
+  root: string;
+  mountpoint: string;
+  mountOptions: string;
+  fstype: string;
+  source: string;
+  superOptions: string;
+}
+
+/** Undoes the octal escapes (\040 for space...) the kernel writes in mountinfo fields. */
+function unescapeField(field: string): string {
+  return field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+}
+
+/** Parses the text of /proc/self/mountinfo; malformed lines are skipped. Pure. */
+export function parseMountInfo(text: string): MountInfoEntry[] {
+  const entries: MountInfoEntry[] = [];
+  for (const line of text.split('\n')) {
+    const separator = line.indexOf(' - ');
+    if (separator < 0) continue;
+    const left = line.slice(0, separator).split(' ');
+    const right = line.slice(separator + 3).split(' ');
+    const [mountId, parentId, device, root, mountpoint, mountOptions] = left;
+    const [fstype, source, superOptions] = right;
+    if (mountId === undefined || parentId === undefined || device === undefined || root === undefined) continue;
+    if (mountpoint === undefined || mountOptions === undefined || fstype === undefined || source === undefined) continue;
+    entries.push({
+      mountId: Number(mountId),
+      parentId: Number(parentId),
+      device,
+      root: unescapeField(root),
+      mountpoint: unescapeField(mountpoint),
+      mountOptions,
+      fstype,
+      source: unescapeField(source),
+      superOptions: superOptions ?? '',
+    });
+  }
+  return entries;
+}
+
+/** The mount that is visible at `mountpoint`: the last (topmost) entry for that path. */
+export function findMountAt(entries: readonly MountInfoEntry[], mountpoint: string): MountInfoEntry | undefined {
+  let found: MountInfoEntry | undefined;
+  for (const entry of entries) if (entry.mountpoint === mountpoint) found = entry;
+  return found;
+}
