@@ -24,12 +24,18 @@ export const DEFAULTS = {
     // 4 s unblocked it after 8 s but risks spurious disconnects when a server is busy (bricks answer
     // pings from the same threads as I/O). 10 s bounds a partition at about 20 s and stays clear of load.
     pingTimeoutS: 10,
+    // the `ping-timeout=` option accepts this range: below 2 s a busy brick already looks dead
+    pingTimeoutMinS: 2,
+    pingTimeoutMaxS: 1_800,
   },
 
   commands: {
     mountTimeoutMs: 30_000, // a FUSE mount here takes ~0.1 s; 30 s is generous before calling it failed
     umountTimeoutMs: 10_000, // lazy unmount returns at once; a plain one can hang behind a dead server
     daemonKillWaitMs: 2_000, // how long a lingering FUSE daemon gets after SIGTERM before SIGKILL
+    versionTimeoutMs: 3_000, // `mfsmount --version` answers at once; a stuck binary must not hold a mount
+    verifyMountMs: 1_000, // a daemonised client may register its mount a moment after the helper returns
+    verifyPollMs: 50, // how often mountinfo is re-read while waiting for the mount to appear
   },
 
   probe: {
@@ -41,34 +47,66 @@ export const DEFAULTS = {
     write: true, // a lookup alone misses read-only and ENOSPC volumes
     folder: '.ha-mount', // hidden per-mount folder for write probes, one file per client host
     daemonPollMs: 100, // kill(pid, 0) every 100 ms: daemon death seen "at once" for ~no CPU
+    // after a (re)mount, probe this often until healthy: `rise` good probes confirm the new mount
+    // in ~0.4 s instead of 2 s, which is what keeps "healthy within 2 s of a server's return"
+    settleIntervalMs: 200,
   },
 
   repair: {
-    backoffBaseMs: 250, // first retry after a failed remount
+    backoffBaseMs: 250, // first retry after a failed remount: a mount takes ~0.1 s here, so a retry costs little
     backoffCapMs: 30_000, // never wait longer than this between remount attempts while servers answer
     backoffJitter: 0.2, // +-20 % so that many clients do not remount in lockstep
     holdDownMs: 3_000, // after a remount, soft signals are ignored this long while the new mount settles
     recentFailureMs: 30_000, // a server that just failed is tried last for this long (rotation)
+    postRemountTimeoutMs: 60_000, // a post-remount command (e.g. restarting a service) gets a minute, then SIGKILL
+  },
+
+  agent: {
+    // status.json is rewritten on every transition and at least this often, so `ha-mount status`
+    // shows a last probe at most 5 s old and can tell a dead agent (no rewrite for 3 periods)
+    statusIntervalMs: 5_000,
+    staleAfterMs: 15_000,
   },
 
   notify: {
-    coalesceMs: 3_000, // changes within 3 s of the first go out as one mail
+    // a failover is a burst (failed -> recovering -> healthy within a remount, ~1 s here): 3 s of
+    // quiet after the first change makes it one mail, and the first mail still leaves within 3 s
+    coalesceMs: 3_000,
     rateLimitCount: 6, // at most 6 mails per mount per window...
     rateLimitWindowMs: 15 * 60_000, // ...of 15 minutes; then one summary of what was folded
     queueMax: 1_000, // bounded: a long SMTP outage drops the oldest, and says so
-    retryBaseMs: 1_000,
-    retryCapMs: 60_000,
-    smtpTimeoutMs: 10_000,
+    retryBaseMs: 1_000, // first retry after a failed send: a relay restart takes about a second
+    retryCapMs: 60_000, // during a long SMTP outage, one attempt a minute: quick delivery once it ends, no log storm
+    smtpTimeoutMs: 10_000, // connect, greeting and each reply; a live relay answers in ms, a black hole must not hold the queue
+    smtpPorts: { starttls: 587, tls: 465, none: 25 }, // submission, submissions (RFC 8314) and plain relay ports
+    listMax: 50, // changes listed in one mail; a storm folds more, the mail counts them and stays readable
+    closeDrainMs: 5_000, // at shutdown, keep sending this long; well under systemd's 90 s stop timeout
     hookTimeoutMs: 10_000, // keepalived's default script timeout is 5 s; mail(1) can be slower
+    hookQueueMax: 1_000, // hooks waiting behind a slow one; beyond that the oldest are dropped, and logged
+    hookOutputMax: 4_096, // bytes of a hook's stdout/stderr kept for the log line
   },
 
   metrics: {
+    enabled: true, // loopback-only and cheap (computed at scrape), so on unless the config says otherwise
     host: '127.0.0.1', // metrics are local unless the admin opens them
-    port: 9_716,
+    port: 9_716, // one fixed port in the 9100-9999 exporter range so a scrape config is written once
+    // probe latency buckets in seconds: a healthy FUSE round trip is a few ms; 2 s is probe.slowMs
+    // and 5 s probe.timeoutMs, so "slow" and "hung" fall on bucket edges; 12 buckets keep 50 mounts at 700 series
+    latencyBucketsS: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
   },
 
   watchdog: {
     // fraction of WATCHDOG_USEC between two pings (systemd recommends half)
     pingFraction: 0.5,
+    // systemd-notify is spawned only for an abstract NOTIFY_SOCKET; it returns in a few ms, and a
+    // spawn stuck longer than this must not pile up behind the next ping
+    notifyCommandTimeoutMs: 2_000,
+  },
+
+  install: {
+    prefix: '/', // install root; a temp folder for tests or packaging
+    unitDir: 'lib/systemd/system', // vendor unit folder under the prefix (/etc/systemd/system stays the admin's)
+    sbinDir: 'sbin', // mount(8) looks for mount.TYPE in /sbin (then /sbin/fs.d, /sbin/fs)
+    manifestPath: 'var/lib/ha-mount/install-manifest.json', // what install created, so uninstall removes exactly that
   },
 } as const;

@@ -14,6 +14,14 @@ export interface BackendEnvironment {
   mfsmountVersion?: string;
 }
 
+/** An option a backend cannot take, and why. */
+export interface OptionProblem {
+  option: string;
+  reason: string;
+  /** the backend does not know the option at all (mount.ha -s drops these instead of failing) */
+  unknown: boolean;
+}
+
 /**
  * One distributed filesystem's client side. One file per backend implements this; everything
  * here is pure except where noted, so argv building is tested without exec.
@@ -32,4 +40,12 @@ export interface Backend {
   serverOf(entry: MountInfoEntry): string | undefined;
   /** true when the command line (argv from /proc/PID/cmdline) is this backend's FUSE daemon for `mountpoint` */
   isDaemonFor(argv: readonly string[], mountpoint: string): boolean;
+  /** problems with backend options (`key`/`key=value` tokens already syntax-checked); [] when all are fine */
+  checkOptions?(options: readonly string[]): OptionProblem[];
+  /** true when a recognised mountinfo entry is the volume `spec` asks for (when the source says) */
+  sameVolume?(entry: MountInfoEntry, spec: MountSpec): boolean;
+  /** true when this backend needs `mfsmount --version` in its environment */
+  readonly needsMfsmountVersion?: boolean;
+  /** the client speaks IPv4 only (MooseFS 3.0, LizardFS 3.12): IPv6 addresses are not candidates */
+  readonly ipv4Only?: boolean;
 }

@@ -9,6 +9,14 @@ export interface MountOutcome {
   backups: ServerAddress[];
   command: Command;
   durationMs: number;
+  /** the server as the spec or config wrote it (a name, where `server` is its address) */
+  serverName?: string;
+  /** every server's reachability, for `-v` */
+  verdicts?: ServerVerdict[];
+  /** failed attempts through other servers before this one succeeded */
+  failedAttempts?: string[];
+  /** true when nothing was run (--dry-run, mount.ha -f): `command` is what would have run */
+  dryRun?: boolean;
 }
 
 /** Why each server was not used, for error messages ("10.0.0.1:24007: connect timeout 1.5 s"). */

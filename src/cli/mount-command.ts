@@ -1,0 +1,170 @@
+// `ha-mount [mount] <source> [mountpoint]`: source is a mount name from the config file or a
+// spec host1[,host2][:port]:/volume[/subdir].
+import type { Command } from 'commander';
+import { parseBackendName } from '../backends/registry.js';
+import { splitHelperOptions } from '../config/helper-options.js';
+import { loadConfig, type HaMountConfig, type ReadText } from '../config/load-config.js';
+import { buildMountSpec, type MountSpecParts } from '../config/mount-spec.js';
+import { applyProbeOptions } from '../config/probe-config.js';
+import { isSourceSpec, parseSourceSpec } from '../config/source-spec.js';
+import { formatServer, parseServerAddress, quoteValue, splitOptionString } from '../config/validate.js';
+import { DEFAULTS } from '../defaults.js';
+import { ExitCode, HaMountError } from '../errors.js';
+import { formatCommand } from '../mount/command-text.js';
+import { describeOutcome, outcomeToJson } from '../mount/outcome-text.js';
+import { mountSpec } from '../mount/mounter.js';
+import { formatVerdict } from '../resolve/resolve-servers.js';
+import type { BackendName, MountSpec, ServerAddress } from '../types.js';
+import { configOption, type CliContext } from './program.js';
+
+/** The mount command's arguments and options as the user gave them. */
+export interface CliMountRequest {
+  source: string;
+  mountpoint?: string;
+  backend?: string;
+  servers: readonly string[];
+  /** -o, comma-separated; may hold helper options like ping-timeout= or probe-interval= */
+  options?: string;
+  /** -c; undefined means the default path, which may be missing */
+  configPath?: string;
+}
+
+function usage(message: string): HaMountError {
+  return new HaMountError('ha-mount.usage', message, ExitCode.USAGE);
+}
+
+function parseServerFlags(values: readonly string[]): ServerAddress[] {
+  return values.map((value) => {
+    const parsed = parseServerAddress(value);
+    if (!parsed.ok) throw usage(`-s ${value}: ${parsed.problem}`);
+    return parsed.value;
+  });
+}
+
+function dedupe(servers: readonly ServerAddress[]): ServerAddress[] {
+  const seen = new Set<string>();
+  return servers.filter((server) => !seen.has(formatServer(server)) && seen.add(formatServer(server)) !== undefined);
+}
+
+/** Loads the config: the default path may be missing (a source spec needs none); an explicit -c must exist. */
+export async function loadCliConfig(configPath: string | undefined, readText: ReadText): Promise<HaMountConfig> {
+  return loadConfig(configPath ?? DEFAULTS.configPath, readText, { missingOk: configPath === undefined });
+}
+
+/** Turns the command line (and the config) into a validated MountSpec. Pure apart from reading the config. */
+export async function buildCliMountSpec(request: CliMountRequest, readText: ReadText): Promise<MountSpec> {
+  const config = await loadCliConfig(request.configPath, readText);
+  const helper = splitHelperOptions(splitOptionString(request.options ?? ''));
+  const flagBackend = request.backend === undefined ? undefined : parseBackendName(request.backend);
+  const optionBackend = helper.backend === undefined ? undefined : parseBackendName(helper.backend);
+  if (flagBackend !== undefined && optionBackend !== undefined && flagBackend !== optionBackend) {
+    throw usage(`-t ${flagBackend} and -o backend=${optionBackend} disagree; give one of them`);
+  }
+  const backendAsked: BackendName | undefined = flagBackend ?? optionBackend;
+  const extraServers = [...parseServerFlags(request.servers), ...helper.servers];
+
+  let parts: MountSpecParts;
+  if (isSourceSpec(request.source)) {
+    const source = parseSourceSpec(request.source);
+    if (request.mountpoint === undefined) throw usage(`missing mountpoint: ha-mount ${request.source} /path/to/mountpoint`);
+    parts = {
+      ...(helper.name === undefined ? {} : { name: helper.name }),
+      backend: backendAsked ?? 'glusterfs',
+      servers: dedupe([...source.servers, ...extraServers]),
+      path: source.path,
+      mountpoint: request.mountpoint,
+      options: helper.rest,
+      probe: applyProbeOptions(config.probe, helper.probe),
+      onHang: helper.hangRemountAfterMs === undefined ? {} : { remountAfterMs: helper.hangRemountAfterMs },
+    };
+  } else {
+    const known = config.mounts.find((mount) => mount.name === request.source);
+    if (known === undefined) throw unknownSourceError(request.source, config);
+    if (backendAsked !== undefined && backendAsked !== known.backend) {
+      throw usage(`mount ${known.name} is ${known.backend} in ${config.file}, not ${backendAsked}`);
+    }
+    parts = {
+      name: known.name,
+      backend: known.backend,
+      // -s replaces the configured list: the first one given becomes the preferred server
+      servers: extraServers.length > 0 ? dedupe(extraServers) : known.servers,
+      volume: known.volume,
+      subdir: known.subdir,
+      mountpoint: request.mountpoint ?? known.mountpoint,
+      options: [...known.options, ...helper.rest],
+      probe: applyProbeOptions(known.probe, helper.probe),
+      onHang: helper.hangRemountAfterMs === undefined ? known.onHang : { remountAfterMs: helper.hangRemountAfterMs },
+      ...(known.postRemount === undefined ? {} : { postRemount: known.postRemount }),
+    };
+  }
+  return buildMountSpec(parts).spec;
+}
+
+function unknownSourceError(source: string, config: HaMountConfig): HaMountError {
+  if (!config.found) {
+    return usage(`${quoteValue(source)} is not a source spec (host1[,host2][:port]:/volume[/subdir]) and there is no config file at ${config.file} to look up a mount of that name; give a source spec, or a config with -c FILE`);
+  }
+  const names = config.mounts.map((mount) => mount.name);
+  return usage(`${quoteValue(source)} is neither a mount name in ${config.file} (${names.length > 0 ? `it has: ${names.join(', ')}` : 'it has no mounts'}) nor a source spec host1[,host2][:port]:/volume[/subdir]`);
+}
+
+interface MountFlags {
+  backend?: string;
+  server: string[];
+  options?: string;
+  json?: boolean;
+  verbose?: boolean;
+  dryRun?: boolean;
+}
+
+/** Registers `mount` as the program's default command. */
+export function registerMountCommand(program: Command, context: CliContext): void {
+  program
+    .command('mount', { isDefault: true })
+    .description('mount a volume through the first reachable server, passing the others as backups')
+    .argument('<source>', 'mount name from the config file, or host1[,host2...][:port]:/volume[/subdir]')
+    .argument('[mountpoint]', 'directory to mount on (default: the config\'s mountpoint)')
+    .option('-t, --backend <name>', 'glusterfs, moosefs or lizardfs (default: glusterfs, or the config\'s)')
+    .option('-s, --server <host[:port]>', 'a server; repeat for more (first = preferred, e.g. the VIP)', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('-o, --options <list>', 'backend options, comma-separated (also ping-timeout=N, probe-interval=1s...)')
+    .option('--json', 'print the result as JSON')
+    .option('-v, --verbose', 'print what each server answered')
+    .option('--dry-run', 'resolve and print the mount command without running it')
+    .action(async (source: string, mountpoint: string | undefined, flags: MountFlags, command: Command) => {
+      try {
+        await runMount(context, source, mountpoint, flags, configOption(command));
+      } catch (error) {
+        if (flags.json && error instanceof HaMountError) context.print(JSON.stringify(errorToJson(error)));
+        throw error;
+      }
+    });
+}
+
+/** The JSON document `--json` prints for a failure (the message also goes to stderr). */
+export function errorToJson(error: HaMountError): Record<string, unknown> {
+  return { error: { code: error.code, message: error.message, exitCode: error.exitCode } };
+}
+
+async function runMount(context: CliContext, source: string, mountpoint: string | undefined, flags: MountFlags, configPath: string | undefined): Promise<void> {
+  const spec = await buildCliMountSpec(
+    {
+      source,
+      ...(mountpoint === undefined ? {} : { mountpoint }),
+      ...(flags.backend === undefined ? {} : { backend: flags.backend }),
+      servers: flags.server,
+      ...(flags.options === undefined ? {} : { options: flags.options }),
+      ...(configPath === undefined ? {} : { configPath }),
+    },
+    context.readText,
+  );
+  const outcome = await mountSpec(spec, context.mounterDeps(), {
+    dryRun: flags.dryRun === true,
+    onResolved: (resolution) => {
+      if (flags.verbose && !flags.json) for (const verdict of resolution.verdicts) context.printError(`ha-mount: ${formatVerdict(verdict)}`);
+    },
+  });
+  if (flags.json) context.print(JSON.stringify(outcomeToJson(spec, outcome)));
+  else if (outcome.dryRun) context.print(formatCommand(outcome.command));
+  else context.print(describeOutcome(spec, outcome));
+  if (flags.verbose && !flags.json) for (const attempt of outcome.failedAttempts ?? []) context.printError(`ha-mount: failed ${attempt}`);
+}

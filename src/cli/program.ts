@@ -1,0 +1,72 @@
+// The ha-mount command line: one commander program; each subcommand registers itself with one
+// line below. `mount` is the default command, so `ha-mount rep_vol1 /data` mounts.
+import { Command, CommanderError } from 'commander';
+import { readFile } from 'node:fs/promises';
+import type { ReadText } from '../config/load-config.js';
+import { ExitCode, HaMountError } from '../errors.js';
+import { runCommand } from '../exec/run.js';
+import { createMounterDeps, type MounterDeps } from '../mount/mounter-deps.js';
+import { registerMountCommand } from './mount-command.js';
+import { registerUmountCommand } from './umount-command.js';
+
+/** What every subcommand gets: output and the edges it touches, so tests inject fakes. */
+export interface CliContext {
+  /** writes to stdout (a newline is added) */
+  print(line: string): void;
+  /** writes to stderr (a newline is added) */
+  printError(line: string): void;
+  /** the mounter's edges: exec, DNS, TCP connect, /proc, clock */
+  mounterDeps(): MounterDeps;
+  /** reads the config file */
+  readText: ReadText;
+}
+
+/** The signature of every `register...Command(program, context)` function. */
+export type RegisterCommand = (program: Command, context: CliContext) => void;
+
+/** The real machine's context. */
+export function createCliContext(): CliContext {
+  return {
+    print: (line) => process.stdout.write(`${line}\n`),
+    printError: (line) => process.stderr.write(`${line}\n`),
+    mounterDeps: () => createMounterDeps(runCommand),
+    readText: (path) => readFile(path, 'utf8'),
+  };
+}
+
+/** The global `-c/--config` value, from any subcommand's action. */
+export function configOption(command: Command): string | undefined {
+  return (command.optsWithGlobals() as { config?: string }).config;
+}
+
+/**
+ * Builds the program. Usage errors throw a CommanderError (exitOverride) with exit code 1; a
+ * subcommand's failure throws a HaMountError; bin/ turns either into the exit status.
+ */
+export function createProgram(context: CliContext = createCliContext()): Command {
+  const program = new Command('ha-mount')
+    .description('High-availability mounts of GlusterFS, MooseFS and LizardFS: mount through a VIP or a server list, and keep them working')
+    .option('-c, --config <file>', 'config file (default: /etc/ha-mount/ha-mount.yaml)')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => process.stdout.write(text), writeErr: (text) => process.stderr.write(text) })
+    .showHelpAfterError('(run ha-mount --help for usage)');
+  registerMountCommand(program, context);
+  registerUmountCommand(program, context);
+  return program;
+}
+
+/** Parses argv (without node and script) and runs the chosen subcommand. */
+export async function runCli(argv: readonly string[], context?: CliContext): Promise<void> {
+  await createProgram(context).parseAsync([...argv], { from: 'user' });
+}
+
+/**
+ * The exit status and the message for stderr of anything runCli threw: usage errors 1 (commander
+ * printed them already), HaMountError its own mount(8) code, anything else 4 (internal).
+ */
+export function describeFailure(error: unknown): { exitCode: ExitCode; message?: string } {
+  if (error instanceof CommanderError) return { exitCode: error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE };
+  if (error instanceof HaMountError) return { exitCode: error.exitCode, message: error.message };
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return { exitCode: ExitCode.INTERNAL, message: `internal error: ${text}` };
+}

@@ -1,0 +1,161 @@
+// The config file: `mounts:` and the global `probe:` are read here; `notify:` and `metrics:` are
+// kept as ConfigReaders for their own parsers. Every error names the file, line and key path.
+import { readFile } from 'node:fs/promises';
+import { parseBackendName } from '../backends/registry.js';
+import { ExitCode, HaMountError } from '../errors.js';
+import type { BackendName, HangPolicy, MountSpec, ProbeSettings, ServerAddress } from '../types.js';
+import { ConfigReader } from './config-reader.js';
+import { buildMountSpec } from './mount-spec.js';
+import { defaultProbeSettings, parseProbeSettings } from './probe-config.js';
+import { checkMountpointPath, checkOption, parseServerAddress, splitOptionString } from './validate.js';
+
+/** Top-level sections parsed by other parts of ha-mount; add a name here to accept a new one. */
+export const DELEGATED_SECTIONS = ['notify', 'metrics'] as const;
+/** One delegated section name. */
+export type DelegatedSection = (typeof DELEGATED_SECTIONS)[number];
+
+const TOP_LEVEL_KEYS = ['mounts', 'probe', ...DELEGATED_SECTIONS];
+const MOUNT_KEYS = ['name', 'backend', 'volume', 'subdir', 'servers', 'mountpoint', 'options', 'probe', 'on-hang', 'post-remount'];
+
+/** The loaded config file. */
+export interface HaMountConfig {
+  /** path it was read from */
+  file: string;
+  /** every mount, validated, with probe settings merged (mount over global over defaults) */
+  mounts: MountSpec[];
+  /** the global probe settings (defaults where the file says nothing) */
+  probe: ProbeSettings;
+  /** sections other modules parse, e.g. parseNotifyConfig(config.sections.notify); a reader with no node when absent */
+  sections: Record<DelegatedSection, ConfigReader>;
+  /** false when the file did not exist and that was allowed (`missingOk`) */
+  found: boolean;
+}
+
+/** Reads a file's text; injected for tests. */
+export type ReadText = (path: string) => Promise<string>;
+
+/** An error at a config node: `FILE:LINE: KEY.PATH: problem; expected ...`. */
+function fieldError(reader: ConfigReader, problem: string, expected?: string): HaMountError {
+  const where = reader.path === '' ? '(top level)' : reader.path;
+  return new HaMountError('ha-mount.config.invalid', `${reader.file}:${reader.line}: ${where}: ${problem}${expected ? `; expected ${expected}` : ''}`, ExitCode.USAGE);
+}
+
+/** Parses config text. Pure: no file system; `file` only names the source in errors. */
+export function parseConfig(file: string, text: string): HaMountConfig {
+  const root = ConfigReader.parse(file, text);
+  root.rejectUnknownKeys(TOP_LEVEL_KEYS);
+  const probe = parseProbeSettings(root.child('probe'), defaultProbeSettings());
+  const mounts = root.child('mounts').items().map((item) => parseMount(item, probe));
+  rejectDuplicates(root.child('mounts').items(), mounts);
+  const sections = Object.fromEntries(DELEGATED_SECTIONS.map((name) => [name, root.child(name)])) as Record<DelegatedSection, ConfigReader>;
+  return { file, mounts, probe, sections, found: true };
+}
+
+/**
+ * Reads and parses the config file. A missing file is an error (exit 1) unless `missingOk`
+ * (the default path with a source spec on the command line), which gives an empty config.
+ */
+export async function loadConfig(path: string, fsRead: ReadText = (file) => readFile(file, 'utf8'), options: { missingOk?: boolean } = {}): Promise<HaMountConfig> {
+  let text: string;
+  try {
+    text = await fsRead(path);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ENOENT' && options.missingOk) return { ...parseConfig(path, ''), found: false };
+    if (code === 'ENOENT') {
+      throw new HaMountError('ha-mount.config.not-found', `config file ${path} does not exist: create it (see README, "Config file") or give another with -c FILE`, ExitCode.USAGE, { cause: error });
+    }
+    if (code === 'EACCES' || code === 'EPERM') {
+      throw new HaMountError('ha-mount.config.permission', `cannot read config file ${path}: permission denied; run as root`, ExitCode.USAGE, { cause: error });
+    }
+    throw new HaMountError('ha-mount.config.read', `cannot read config file ${path}: ${(error as Error).message}`, ExitCode.SYSTEM, { cause: error });
+  }
+  return parseConfig(path, text);
+}
+
+function parseMount(item: ConfigReader, globalProbe: ProbeSettings): MountSpec {
+  item.rejectUnknownKeys(MOUNT_KEYS);
+  const nameReader = item.child('name');
+  const name = nameReader.string({ required: true });
+  const backendReader = item.child('backend');
+  const backend = readBackend(backendReader);
+
+  const serversReader = item.child('servers');
+  if (!serversReader.exists) throw fieldError(serversReader, 'this key is required', 'a list of servers, first = VIP or preferred, e.g. [10.0.0.10, gfs2:24007]');
+  const servers: ServerAddress[] = serversReader.items().map((server) => {
+    const text = server.string({ required: true });
+    const parsed = parseServerAddress(text);
+    if (!parsed.ok) throw fieldError(server, parsed.problem, 'host, host:port or [IPv6]:port');
+    return parsed.value;
+  });
+  if (!serversReader.exists || servers.length === 0) throw fieldError(serversReader, 'no server listed', 'at least one server');
+
+  const mountpointReader = item.child('mountpoint');
+  const mountpoint = mountpointReader.string({ required: true });
+  const checkedMountpoint = checkMountpointPath(mountpoint);
+  if (!checkedMountpoint.ok) throw fieldError(mountpointReader, checkedMountpoint.problem, 'an absolute path like /data');
+
+  const optionsReader = item.child('options');
+  const options = (optionsReader.stringList() ?? []).flatMap(splitOptionString);
+  for (const option of options) {
+    const checked = checkOption(option);
+    if (!checked.ok) throw fieldError(optionsReader, checked.problem);
+  }
+
+  const onHang = readHangPolicy(item.child('on-hang'));
+  const postRemountReader = item.child('post-remount');
+  const postRemount = postRemountReader.exists && postRemountReader.node !== null ? postRemountReader.items().map((arg) => arg.string({ required: true })) : undefined;
+
+  const probe = parseProbeSettings(item.child('probe'), globalProbe);
+  const volume = item.child('volume').string();
+  const subdir = item.child('subdir').string();
+  try {
+    return buildMountSpec({
+      name,
+      backend,
+      servers,
+      ...(volume === undefined ? {} : { volume }),
+      ...(subdir === undefined ? {} : { subdir }),
+      mountpoint,
+      options,
+      probe,
+      onHang,
+      ...(postRemount === undefined ? {} : { postRemount }),
+    }).spec;
+  } catch (error) {
+    if (error instanceof HaMountError) throw fieldError(item, error.message);
+    throw error;
+  }
+}
+
+function readBackend(reader: ConfigReader): BackendName {
+  const text = reader.string();
+  if (text === undefined) return 'glusterfs';
+  try {
+    return parseBackendName(text);
+  } catch (error) {
+    throw fieldError(reader, (error as Error).message);
+  }
+}
+
+function readHangPolicy(reader: ConfigReader): HangPolicy {
+  if (!reader.exists) return {};
+  reader.rejectUnknownKeys(['remount-after']);
+  const remountAfterMs = reader.child('remount-after').duration({ minMs: 1_000 });
+  return remountAfterMs === undefined ? {} : { remountAfterMs };
+}
+
+function rejectDuplicates(items: readonly ConfigReader[], mounts: readonly MountSpec[]): void {
+  const names = new Map<string, number>();
+  const mountpoints = new Map<string, number>();
+  mounts.forEach((mount, index) => {
+    const item = items[index];
+    if (item === undefined) return;
+    const sameName = names.get(mount.name);
+    if (sameName !== undefined) throw fieldError(item.child('name'), `mount name "${mount.name}" is already used by mounts[${sameName}]`, 'a unique name');
+    const sameMountpoint = mountpoints.get(mount.mountpoint);
+    if (sameMountpoint !== undefined) throw fieldError(item.child('mountpoint'), `${mount.mountpoint} is already the mountpoint of mounts[${sameMountpoint}]`, 'one mount per mountpoint');
+    names.set(mount.name, index);
+    mountpoints.set(mount.mountpoint, index);
+  });
+}

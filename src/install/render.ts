@@ -1,0 +1,28 @@
+/** Quotes one word for /bin/sh with single quotes, so nothing in it is expanded. Pure. */
+export function quoteForSh(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * A launcher script that runs a script of the package with the node that installed it. An
+ * absolute node path, because mount(8) and systemd run helpers with a minimal PATH in which an
+ * nvm or /opt node is not found by `#!/usr/bin/env node`. Pure.
+ */
+export function renderLauncher(name: string, nodePath: string, scriptPath: string): string {
+  return [
+    '#!/bin/sh',
+    `# ${name}: installed by \`ha-mount install\`, removed by \`ha-mount uninstall\`.`,
+    `# Runs ${scriptPath} with the node that installed it; arguments pass through untouched.`,
+    `exec ${quoteForSh(nodePath)} ${quoteForSh(scriptPath)} "$@"`,
+    '',
+  ].join('\n');
+}
+
+/** The service unit with ExecStart= pointing at the installed launcher. Pure. */
+export function renderServiceUnit(template: string, execStart: string): string {
+  const lines = template.split('\n');
+  const index = lines.findIndex((line) => line.startsWith('ExecStart='));
+  if (index < 0) throw new Error('the ha-mount.service template has no ExecStart= line');
+  lines[index] = `ExecStart=${execStart}`;
+  return lines.join('\n');
+}

@@ -1,0 +1,170 @@
+import { readlinkSync, readdirSync, statfsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { findHost, netnsPath } from './context.js';
+import { brickPath, findHostProcesses, runGluster, startGlusterd, waitForBricks } from './gluster.js';
+import { LAB_DEFAULTS } from './lab-defaults.js';
+import { labError, waitFor } from './lab-error.js';
+import type { LabFaults, LabHost } from './lab-types.js';
+import { checkMetaloggerData } from './moosefs.js';
+import { findVipHolder } from './keepalived.js';
+import { setHostLink } from './netns.js';
+import type { PlannedHost } from './plan.js';
+import { findProcessesInNamespaces, killProcesses, readCmdline, readNamespaceInode } from './procs.js';
+import type { LabRuntime } from './runtime.js';
+
+/** True when the process holds /dev/fuse open: it serves a FUSE mount. */
+function holdsFuseDevice(pid: number): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`) === '/dev/fuse';
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
+/** The FUSE daemons in the client's namespace that serve `mountpoint` (named in their argv). */
+export function findClientDaemons(runtime: LabRuntime, mountpoint: string): number[] {
+  const target = resolve(mountpoint);
+  const inode = readNamespaceInode(netnsPath(runtime.ctx.plan.client.netns));
+  if (inode === undefined) return [];
+  return findProcessesInNamespaces(new Set([inode]))
+    .map((found) => found.pid)
+    .filter((pid) => readCmdline(pid).some((arg) => arg === target || arg === `${target}/`) && holdsFuseDevice(pid));
+}
+
+/** A server whose glusterd runs, preferring the first, for volume-wide commands. */
+function pickLiveGlusterd(runtime: LabRuntime): PlannedHost {
+  const chosen = runtime.requireGluster().servers.find((server) => findHostProcesses(server, 'glusterd').length > 0);
+  if (!chosen) throw labError('ha-mount.lab.fault', 'no glusterd runs on any lab server: restart one (lab.faults.restartHost or startGlusterd) first');
+  return chosen;
+}
+
+async function setVolumeOption(runtime: LabRuntime, key: string, value: string): Promise<void> {
+  const via = pickLiveGlusterd(runtime);
+  await runGluster(runtime.ctx, via, ['volume', 'set', LAB_DEFAULTS.volume, key, value], `setting ${key}=${value} on ${LAB_DEFAULTS.volume}`);
+}
+
+async function resetVolumeOption(runtime: LabRuntime, key: string): Promise<void> {
+  const via = pickLiveGlusterd(runtime);
+  await runGluster(runtime.ctx, via, ['volume', 'reset', LAB_DEFAULTS.volume, key], `resetting ${key} on ${LAB_DEFAULTS.volume}`);
+}
+
+/** The fault injection functions of a running lab. */
+export function createFaults(runtime: LabRuntime): LabFaults {
+  const { ctx } = runtime;
+  const host = (given: LabHost): PlannedHost => findHost(ctx.plan, given.name);
+
+  return {
+    async killClientDaemon(mountpoint) {
+      const pids = findClientDaemons(runtime, mountpoint);
+      const [first] = pids;
+      if (first === undefined) {
+        throw labError('ha-mount.lab.fault', `no FUSE daemon in the client namespace ${ctx.plan.client.netns} serves ${mountpoint}: was it mounted through lab.clientCommand?`);
+      }
+      await killProcesses(pids.map((pid) => ({ pid })), LAB_DEFAULTS.killWaitMs);
+      return first;
+    },
+
+    async crashHost(given) {
+      await runtime.crashHost(host(given));
+    },
+
+    async restartHost(given) {
+      const target = host(given);
+      if (runtime.processesOf(target).length > 0) {
+        throw labError('ha-mount.lab.fault', `${target.name} still runs processes: crash it (lab.faults.crashHost) before restarting it`);
+      }
+      await runtime.startHost(target);
+    },
+
+    async partitionHost(given) {
+      await setHostLink(ctx, host(given), false);
+    },
+
+    async healHost(given) {
+      await setHostLink(ctx, host(given), true);
+    },
+
+    async stopGlusterd(given) {
+      // SIGTERM, as `systemctl stop glusterd` sends: bricks and the self-heal daemon keep running
+      await runtime.stopProgram(host(given), 'glusterd', 'SIGTERM');
+    },
+
+    async startGlusterd(given) {
+      await startGlusterd(ctx, host(given));
+    },
+
+    async stopBrick(given) {
+      // a brick process dying: its clients see the connection close at once
+      await runtime.stopProgram(host(given), 'glusterfsd', 'SIGKILL');
+    },
+
+    async startBrick(given) {
+      const target = host(given);
+      // "start force" restarts the bricks of a started volume that are not running
+      await runGluster(ctx, target, ['volume', 'start', LAB_DEFAULTS.volume, 'force'], `restarting the brick of ${target.name}`);
+      await waitForBricks(ctx, target, [target]);
+    },
+
+    async moosefsFailover() {
+      const moose = runtime.requireMoose();
+      const from = runtime.mooseMaster ?? moose.master;
+      const to = from.name === moose.master.name ? moose.standby : moose.master;
+      checkMetaloggerData(to);
+      await runtime.crashHost(from);
+      // the standby's metalogger hands its folder to the new master
+      await runtime.stopProgram(to, 'mfsmetalogger', 'SIGTERM');
+      runtime.useMetaloggerDataForMaster(to);
+      to.roles = to.roles.map((role) => (role === 'mfsmetalogger' ? 'mfsmaster' : role));
+      from.roles = from.roles.map((role) => (role === 'mfsmaster' ? 'mfsmetalogger' : role));
+      await runtime.startRole(to, 'mfsmaster', ['-a']);
+      runtime.mooseMaster = to;
+      // keepalived on the standby takes the VIP once its check sees the new master (and sends gratuitous ARP)
+      await waitFor(
+        `MooseFS VIP ${moose.vip} on ${to.name} after failover`,
+        async () => (await findVipHolder([moose.master, moose.standby], moose.vip))?.name === to.name,
+        { timeoutMs: LAB_DEFAULTS.vipReadyMs, intervalMs: 100, hint: `see ${to.dir}/keepalived.log` },
+      );
+    },
+
+    async fillVolume() {
+      // storage.reserve larger than the bricks' file system: every brick refuses writes as if
+      // full, at once, without writing gigabytes. A bare number below 100 is a percentage and
+      // 100 or more means bytes, so a size with a unit is used.
+      const brick = brickPath(runtime.requireGluster().servers[0]);
+      const stats = statfsSync(brick);
+      const totalGiB = Math.ceil((stats.blocks * stats.bsize) / 2 ** 30) + 1;
+      await setVolumeOption(runtime, 'storage.reserve', `${totalGiB}GB`);
+      return {
+        async undo() {
+          await resetVolumeOption(runtime, 'storage.reserve');
+        },
+      };
+    },
+
+    async makeReadOnly() {
+      await setVolumeOption(runtime, 'features.read-only', 'on');
+      return {
+        async undo() {
+          await setVolumeOption(runtime, 'features.read-only', 'off');
+        },
+      };
+    },
+  };
+}
+
+/** Which host holds the VIP of `which` now. */
+export async function findGroupVipHolder(runtime: LabRuntime, which: 'gluster' | 'moosefs'): Promise<PlannedHost | undefined> {
+  if (which === 'gluster') {
+    const gluster = runtime.requireGluster();
+    return findVipHolder(gluster.servers, gluster.vip);
+  }
+  const moose = runtime.requireMoose();
+  return findVipHolder([moose.master, moose.standby], moose.vip);
+}
+

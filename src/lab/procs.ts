@@ -1,0 +1,170 @@
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+
+/** Start time (clock ticks after boot) from the text of /proc/PID/stat; comm may hold spaces and parens. Pure. */
+export function parseStatStartTime(text: string): number | undefined {
+  const fields = parseStatFields(text);
+  // after "pid (comm)", field 3 (state) is index 0, so field 22 (starttime) is index 19
+  const value = fields?.[19];
+  return value === undefined ? undefined : Number(value);
+}
+
+/** Process state letter (R, S, D, Z...) from the text of /proc/PID/stat. Pure. */
+export function parseStatState(text: string): string | undefined {
+  return parseStatFields(text)?.[0];
+}
+
+function parseStatFields(text: string): string[] | undefined {
+  const end = text.lastIndexOf(')');
+  if (end < 0) return undefined;
+  return text.slice(end + 2).trim().split(/\s+/);
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function readStartTime(pid: number): number | undefined {
+  const text = readText(`/proc/${pid}/stat`);
+  return text === undefined ? undefined : parseStatStartTime(text);
+}
+
+/** Alive means: exists, is not a zombie and, when given, started at `startTime` (not a reused pid). */
+export function isProcessAlive(pid: number, startTime?: number): boolean {
+  const text = readText(`/proc/${pid}/stat`);
+  if (text === undefined) return false;
+  if (parseStatState(text) === 'Z') return false;
+  return startTime === undefined || parseStatStartTime(text) === startTime;
+}
+
+export function readBootId(): string {
+  return (readText('/proc/sys/kernel/random/boot_id') ?? '').trim();
+}
+
+/** Inode of a namespace file (/run/netns/NAME or a bind-mounted mount namespace); undefined when absent. */
+export function readNamespaceInode(path: string): number | undefined {
+  try {
+    return statSync(path).ino;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Inode of the namespace a process is in, from the "net:[4026532177]" link. */
+export function readProcessNamespace(pid: number, kind: 'net' | 'mnt'): number | undefined {
+  try {
+    const match = /\[(\d+)\]/.exec(readlinkSync(`/proc/${pid}/ns/${kind}`));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function listPids(): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number);
+}
+
+/** Every live process whose network or mount namespace is one of the given inodes. */
+export function findProcessesInNamespaces(
+  netInodes: ReadonlySet<number>,
+  mntInodes: ReadonlySet<number> = new Set(),
+): Array<{ pid: number; startTime: number }> {
+  if (netInodes.size === 0 && mntInodes.size === 0) return [];
+  const found: Array<{ pid: number; startTime: number }> = [];
+  for (const pid of listPids()) {
+    if (pid === process.pid) continue;
+    const net = netInodes.size > 0 ? readProcessNamespace(pid, 'net') : undefined;
+    const mnt = mntInodes.size > 0 ? readProcessNamespace(pid, 'mnt') : undefined;
+    const inside = (net !== undefined && netInodes.has(net)) || (mnt !== undefined && mntInodes.has(mnt));
+    const startTime = inside && isProcessAlive(pid) ? readStartTime(pid) : undefined;
+    if (startTime !== undefined) found.push({ pid, startTime });
+  }
+  return found;
+}
+
+export function readCmdline(pid: number): string[] {
+  const text = readText(`/proc/${pid}/cmdline`);
+  if (!text) return [];
+  return text.split('\0').filter((arg, index, all) => arg !== '' || index < all.length - 1);
+}
+
+export function readComm(pid: number): string {
+  return (readText(`/proc/${pid}/comm`) ?? '').trim();
+}
+
+/** One socket of /proc/PID/net/tcp. */
+export interface TcpSocket {
+  localIp: string;
+  localPort: number;
+  remoteIp: string;
+  remotePort: number;
+  /** "LISTEN", "ESTABLISHED" or the kernel's hex code for the others */
+  state: string;
+}
+
+const TCP_STATES: Record<string, string> = { '01': 'ESTABLISHED', '02': 'SYN_SENT', '0A': 'LISTEN' };
+
+function decodeHexAddress(hex: string): { ip: string; port: number } {
+  const [address = '', port = '0'] = hex.split(':');
+  // the kernel prints the IPv4 address as a little-endian 32-bit word
+  const octets = [6, 4, 2, 0].map((offset) => parseInt(address.slice(offset, offset + 2), 16));
+  return { ip: octets.join('.'), port: parseInt(port, 16) };
+}
+
+/** Parses /proc/PID/net/tcp (IPv4). Pure. */
+export function parseTcpTable(text: string): TcpSocket[] {
+  const sockets: TcpSocket[] = [];
+  for (const line of text.split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    const [, local, remote, state] = fields;
+    if (local === undefined || remote === undefined || state === undefined) continue;
+    const localAddress = decodeHexAddress(local);
+    const remoteAddress = decodeHexAddress(remote);
+    sockets.push({
+      localIp: localAddress.ip,
+      localPort: localAddress.port,
+      remoteIp: remoteAddress.ip,
+      remotePort: remoteAddress.port,
+      state: TCP_STATES[state] ?? state,
+    });
+  }
+  return sockets;
+}
+
+/** The TCP sockets of the network namespace `pid` lives in; empty when the process is gone. */
+export function readTcpSockets(pid: number): TcpSocket[] {
+  const text = readText(`/proc/${pid}/net/tcp`);
+  return text === undefined ? [] : parseTcpTable(text);
+}
+
+/** SIGKILLs the pids that are still the processes recorded (start time), then waits until they are gone. */
+export async function killProcesses(
+  targets: ReadonlyArray<{ pid: number; startTime?: number }>,
+  timeoutMs: number,
+  signal: NodeJS.Signals = 'SIGKILL',
+): Promise<number[]> {
+  const alive = targets.filter((target) => isProcessAlive(target.pid, target.startTime));
+  for (const target of alive) {
+    try {
+      process.kill(target.pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+  const deadline = Date.now() + timeoutMs;
+  let remaining = alive;
+  while (remaining.length > 0 && Date.now() < deadline) {
+    await sleep(20);
+    remaining = remaining.filter((target) => isProcessAlive(target.pid, target.startTime));
+  }
+  return remaining.map((target) => target.pid);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,40 @@
+/** pino's numeric levels and the names shown on a terminal. */
+const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const LEVEL_COLORS: Record<number, string> = { 10: '90', 20: '36', 30: '32', 40: '33', 50: '31', 60: '35' };
+/** fields the line already shows, or that only matter to journald */
+const HIDDEN = new Set(['level', 'time', 'msg', 'pid', 'hostname']);
+
+/**
+ * Turns one pino JSON line into a line for a person at a terminal:
+ * `12:00:01.123 WARN  mount data: healthy -> failed (ENOTCONN)  mount=data from=healthy ...`.
+ * A line that is not JSON is passed through. Pure.
+ */
+export function formatPrettyLine(line: string, options: { color?: boolean } = {}): string {
+  let record: Record<string, unknown>;
+  try {
+    record = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return line.endsWith('\n') ? line : `${line}\n`;
+  }
+  const level = typeof record.level === 'number' ? record.level : 30;
+  const name = (LEVEL_NAMES[level] ?? String(record.level)).padEnd(5);
+  const shownLevel = options.color ? `\x1b[${LEVEL_COLORS[level] ?? '0'}m${name}\x1b[0m` : name;
+  const fields = Object.entries(record)
+    .filter(([key, value]) => !HIDDEN.has(key) && value !== undefined)
+    .map(([key, value]) => `${key}=${formatValue(value)}`);
+  const message = typeof record.msg === 'string' ? record.msg : '';
+  return `${formatTime(record.time)} ${shownLevel} ${message}${fields.length > 0 ? `  ${fields.join(' ')}` : ''}\n`;
+}
+
+function formatTime(time: unknown): string {
+  const date = typeof time === 'string' || typeof time === 'number' ? new Date(time) : new Date();
+  return Number.isNaN(date.getTime()) ? String(time) : date.toISOString().slice(11, 23);
+}
+
+function formatValue(value: unknown): string {
+  if (typeof value === 'string') return /^[\w@%+=:,./-]+$/.test(value) ? value : JSON.stringify(value);
+  if (value !== null && typeof value === 'object' && 'message' in value && typeof value.message === 'string') {
+    return JSON.stringify(value.message); // a serialized error: the message is what a reader needs here
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,42 @@
+import { isIP } from 'node:net';
+import type { ConfigReader } from '../config/config-reader.js';
+import { DEFAULTS } from '../defaults.js';
+import type { MetricsListen } from './metrics-server.js';
+
+/** The `metrics:` section of the config file, defaults applied. */
+export interface MetricsConfig extends MetricsListen {
+  enabled: boolean;
+}
+
+const listenExpected = 'HOST:PORT with an IP address or localhost, e.g. 127.0.0.1:9716 or [::1]:9716, port 1 to 65535';
+
+/**
+ * Reads the `metrics:` section (`enabled`, `listen: 127.0.0.1:9716`); `reader` points at the
+ * section. Errors name file, line and key like every config error.
+ */
+export function parseMetricsConfig(reader: ConfigReader): MetricsConfig {
+  reader.rejectUnknownKeys(['enabled', 'listen']);
+  const enabled = reader.child('enabled').boolean() ?? DEFAULTS.metrics.enabled;
+  const listenReader = reader.child('listen');
+  const listen = listenReader.string();
+  if (listen === undefined) return { enabled, host: DEFAULTS.metrics.host, port: DEFAULTS.metrics.port };
+  const parsed = parseListen(listen);
+  if (!parsed) throw listenReader.error(listenExpected);
+  return { enabled, ...parsed };
+}
+
+/** "127.0.0.1:9716", "[::1]:9716", "localhost:9716", or a bare port on the default host; undefined when malformed. Pure. */
+export function parseListen(text: string): MetricsListen | undefined {
+  const trimmed = text.trim();
+  const bare = /^(\d{1,5})$/.exec(trimmed);
+  const bracketed = /^\[([^\]]+)\]:(\d{1,5})$/.exec(trimmed);
+  const plain = /^([^:[\]]+):(\d{1,5})$/.exec(trimmed);
+  let host: string;
+  let portText: string | undefined;
+  if (bare) [host, portText] = [DEFAULTS.metrics.host, bare[1]];
+  else if (bracketed && isIP(bracketed[1] ?? '') === 6) [host, portText] = [bracketed[1] ?? '', bracketed[2]];
+  else if (plain && (isIP(plain[1] ?? '') === 4 || plain[1] === 'localhost')) [host, portText] = [plain[1] ?? '', plain[2]];
+  else return undefined;
+  const port = Number(portText);
+  return port >= 1 && port <= 65_535 ? { host, port } : undefined;
+}

@@ -1,0 +1,130 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { DEFAULTS } from '../defaults.js';
+import type { MountState } from '../types.js';
+import { FAILURE_REASONS, isFailureReason, type FailureReason } from './failure-reason.js';
+
+// a Record keyed by MountState makes the compiler flag a state added to types.ts but not here
+const stateFlags: Record<MountState, true> = { starting: true, healthy: true, degraded: true, hung: true, failed: true, recovering: true };
+/** Every mount state, the fixed label set of ha_mount_state. */
+export const MOUNT_STATES = Object.keys(stateFlags) as MountState[];
+
+// I/O through the mount works in these states (slowly or read-only perhaps), so the mount is "up"
+const upStates: ReadonlySet<MountState> = new Set(['healthy', 'degraded']);
+
+/**
+ * The agent's Prometheus metrics, in a registry of their own. Every label value is a mount
+ * name from the config, a state, a reason from the fixed FailureReason set, or the mount's
+ * current server: the series count stays bounded.
+ */
+export interface HaMountMetrics {
+  readonly registry: Registry;
+  /** one probe's round trip, in ms (exported in seconds) */
+  observeProbe(mount: string, latencyMs: number): void;
+  setState(mount: string, state: MountState): void;
+  countRemount(mount: string, reason: FailureReason): void;
+  countFailure(mount: string, reason: FailureReason): void;
+  /** the server the mount goes through now; undefined drops the series (not mounted) */
+  setServer(mount: string, server: string | undefined): void;
+  /** the FUSE daemon's resident memory; undefined drops the series (no daemon) */
+  setDaemonRss(mount: string, bytes: number | undefined): void;
+  /** drops every series of a mount removed from the config */
+  removeMount(mount: string): void;
+  /** the text exposition format, as GET /metrics serves it */
+  render(): Promise<string>;
+}
+
+/** Options of createMetrics. */
+export interface MetricsOptions {
+  /** also export the agent's own process_* and nodejs_* metrics (memory, fds, event loop lag) */
+  processMetrics?: boolean;
+  latencyBucketsS?: readonly number[];
+}
+
+/** Creates the metrics; nothing is served until startMetricsServer. */
+export function createMetrics(options: MetricsOptions = {}): HaMountMetrics {
+  const registry = new Registry();
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+
+  const up = new Gauge({ name: 'ha_mount_up', help: '1 when I/O through the mount works (state healthy or degraded), else 0', labelNames: ['mount'], registers });
+  const state = new Gauge({ name: 'ha_mount_state', help: 'the mount state, one-hot: 1 for the current state, 0 for the others', labelNames: ['mount', 'state'], registers });
+  const latency = new Histogram({
+    name: 'ha_mount_probe_latency_seconds',
+    help: 'round trip of health probes through the mount',
+    labelNames: ['mount'],
+    buckets: [...(options.latencyBucketsS ?? DEFAULTS.metrics.latencyBucketsS)],
+    registers,
+  });
+  const remounts = new Counter({ name: 'ha_mount_remounts_total', help: 'remounts made by the agent, by the failure that caused them', labelNames: ['mount', 'reason'], registers });
+  const failures = new Counter({ name: 'ha_mount_failures_total', help: 'failures seen by probes, by reason', labelNames: ['mount', 'reason'], registers });
+  const server = new Gauge({ name: 'ha_mount_server', help: 'the server the mount currently goes through (always 1; only the current server has a series)', labelNames: ['mount', 'server'], registers });
+  const rss = new Gauge({ name: 'ha_mount_fuse_daemon_rss_bytes', help: 'resident memory of the mount\'s FUSE client daemon (VmRSS)', labelNames: ['mount'], registers });
+
+  const known = new Set<string>();
+  const currentServer = new Map<string, string>();
+
+  /** First sight of a mount: counters start at 0 for every reason, so rate() and increase() work from the start. */
+  const ensureMount = (mount: string): void => {
+    if (known.has(mount)) return;
+    known.add(mount);
+    for (const reason of FAILURE_REASONS) {
+      remounts.inc({ mount, reason }, 0);
+      failures.inc({ mount, reason }, 0);
+    }
+  };
+  const boundedReason = (reason: string): FailureReason => (isFailureReason(reason) ? reason : 'other');
+
+  return {
+    registry,
+    observeProbe(mount, latencyMs) {
+      ensureMount(mount);
+      latency.observe({ mount }, latencyMs / 1_000);
+    },
+    setState(mount, next) {
+      ensureMount(mount);
+      for (const candidate of MOUNT_STATES) state.set({ mount, state: candidate }, candidate === next ? 1 : 0);
+      up.set({ mount }, upStates.has(next) ? 1 : 0);
+    },
+    countRemount(mount, reason) {
+      ensureMount(mount);
+      remounts.inc({ mount, reason: boundedReason(reason) });
+    },
+    countFailure(mount, reason) {
+      ensureMount(mount);
+      failures.inc({ mount, reason: boundedReason(reason) });
+    },
+    setServer(mount, next) {
+      ensureMount(mount);
+      const previous = currentServer.get(mount);
+      if (previous !== undefined && previous !== next) server.remove({ mount, server: previous });
+      if (next === undefined) {
+        currentServer.delete(mount);
+        return;
+      }
+      currentServer.set(mount, next);
+      server.set({ mount, server: next }, 1);
+    },
+    setDaemonRss(mount, bytes) {
+      ensureMount(mount);
+      if (bytes === undefined) rss.remove({ mount });
+      else rss.set({ mount }, bytes);
+    },
+    removeMount(mount) {
+      up.remove({ mount });
+      for (const candidate of MOUNT_STATES) state.remove({ mount, state: candidate });
+      latency.remove({ mount });
+      for (const reason of FAILURE_REASONS) {
+        remounts.remove({ mount, reason });
+        failures.remove({ mount, reason });
+      }
+      const previous = currentServer.get(mount);
+      if (previous !== undefined) server.remove({ mount, server: previous });
+      currentServer.delete(mount);
+      rss.remove({ mount });
+      known.delete(mount);
+    },
+    render() {
+      return registry.metrics();
+    },
+  };
+}

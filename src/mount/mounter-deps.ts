@@ -1,0 +1,36 @@
+import { readFile, stat } from 'node:fs/promises';
+import type { Runner } from '../exec/run.js';
+import { createSystemResolverDeps } from '../resolve/system-resolver.js';
+import type { ResolverDeps } from '../resolve/resolve-servers.js';
+
+/** A clock: monotonic ms and a sleep, injected so tests need no real waiting. */
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+/** Everything the mounter touches outside itself, injected for tests. */
+export interface MounterDeps {
+  runner: Runner;
+  resolver: ResolverDeps;
+  /** reads /proc/self/mountinfo (and any other file) as text */
+  readFile(path: string): Promise<string>;
+  stat(path: string): Promise<{ isDirectory(): boolean }>;
+  isRoot(): boolean;
+  clock: Clock;
+}
+
+/** The real machine: a Runner (runCommand, or spawnRunner where startup time matters), DNS, TCP, /proc. */
+export function createMounterDeps(runner: Runner): MounterDeps {
+  return {
+    runner,
+    resolver: createSystemResolverDeps(),
+    readFile: (path) => readFile(path, 'utf8'),
+    stat: (path) => stat(path),
+    isRoot: () => process.getuid?.() === 0,
+    clock: {
+      now: () => performance.now(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    },
+  };
+}

@@ -1,0 +1,172 @@
+// The core mount path: preflight, resolve, build argv, run with a deadline, fall through to the
+// next reachable server on failure, and verify the mount shows in /proc/self/mountinfo.
+import type { Backend, BackendEnvironment } from '../backends/backend.js';
+import { readMfsmountEnvironment } from '../backends/mfsmount-version.js';
+import { getBackend } from '../backends/registry.js';
+import { formatServer } from '../config/validate.js';
+import { DEFAULTS } from '../defaults.js';
+import { ExitCode, HaMountError } from '../errors.js';
+import type { RunResult } from '../exec/run.js';
+import { formatCommand } from './command-text.js';
+import { formatSeconds } from '../resolve/deadline.js';
+import { formatVerdict, resolveServers, type Candidate, type Resolution } from '../resolve/resolve-servers.js';
+import { buildServerChoice } from '../resolve/server-choice.js';
+import type { Command, MountSpec, ServerAddress } from '../types.js';
+import type { MountOutcome } from './mounter-api.js';
+import type { MounterDeps } from './mounter-deps.js';
+import { findMountAt } from './mountinfo.js';
+import { assertRoot, checkMountpoint, findOwnMount, readMountInfo } from './preflight.js';
+
+export { findOwnMount } from './preflight.js';
+
+/** Options of one mount call. */
+export interface MountCallOptions {
+  /** servers that failed just now: tried last (the supervisor's rotation) */
+  avoid?: readonly ServerAddress[];
+  /** resolve and build the command, run nothing (`--dry-run`, mount.ha -f); root not required */
+  dryRun?: boolean;
+  /** deadline of one mount command (default DEFAULTS.commands.mountTimeoutMs) */
+  mountTimeoutMs?: number;
+  /** called with the verdicts as soon as resolution is done (for -v before a slow mount) */
+  onResolved?: (resolution: Resolution) => void;
+}
+
+/** What an unmount did. */
+export interface UnmountOutcome {
+  /** false when nothing was mounted there (no command ran) */
+  unmounted: boolean;
+  command?: Command;
+  durationMs: number;
+}
+
+function lastLine(text: string): string {
+  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  return lines[lines.length - 1] ?? '';
+}
+
+/** A failed command in one line: its own last words, else how it ended. */
+function describeFailure(result: RunResult, timeoutMs: number): string {
+  if (result.timedOut) return `no result within ${formatSeconds(timeoutMs)} (killed)`;
+  if (result.spawnError !== undefined) return result.spawnError;
+  const said = lastLine(result.stderr) || lastLine(result.stdout);
+  const ended = result.signal !== undefined ? `killed by ${result.signal}` : `exit ${result.exitCode}`;
+  return said === '' ? ended : `${said} (${ended})`;
+}
+
+function candidateLabel(candidate: Candidate): string {
+  const written = formatServer(candidate.server);
+  const address = formatServer({ host: candidate.address, port: candidate.port });
+  return written === candidate.address || written === address ? address : `${written} (${address})`;
+}
+
+async function readEnvironment(backend: Backend, deps: MounterDeps): Promise<BackendEnvironment> {
+  return backend.needsMfsmountVersion ? readMfsmountEnvironment(deps.runner) : {};
+}
+
+/** Waits (briefly) until the spec's mount is listed; a daemonised client may register it a moment late. */
+async function waitForMount(spec: MountSpec, deps: MounterDeps): Promise<boolean> {
+  const until = deps.clock.now() + DEFAULTS.commands.verifyMountMs;
+  for (;;) {
+    if (findOwnMount(spec, await readMountInfo(deps)) !== undefined) return true;
+    if (deps.clock.now() >= until) return false;
+    await deps.clock.sleep(DEFAULTS.commands.verifyPollMs);
+  }
+}
+
+function noServerError(spec: MountSpec, resolution: Resolution, failures: readonly string[]): HaMountError {
+  const unreachable = resolution.verdicts.filter((verdict) => !verdict.reachable).map(formatVerdict);
+  const parts = [...failures, ...unreachable];
+  const port = spec.servers.some((server) => server.port !== undefined) ? 'its port' : `port ${getBackend(spec.backend).defaultPort}`;
+  const advice = failures.length > 0
+    ? 'check the messages above and the client log; the servers answered but the mount did not work'
+    : `check that the servers run and that ${port} is open from this host, or give other servers with -s`;
+  return new HaMountError(
+    'ha-mount.mount.failed',
+    `mount ${spec.name} on ${spec.mountpoint} failed: ${failures.length > 0 ? 'no server gave a working mount' : 'no server is reachable'}:\n  ${parts.join('\n  ')}\n${advice}`,
+    ExitCode.MOUNT_FAILED,
+  );
+}
+
+/**
+ * Mounts `spec`: preflight (root, mountpoint), resolution, then the backend's command through the
+ * first reachable server with every other one as a backup; on failure the next reachable server.
+ * Throws HaMountError: 1 usage/permission, 2 system, 32 mount failure.
+ */
+export async function mountSpec(spec: MountSpec, deps: MounterDeps, options: MountCallOptions = {}): Promise<MountOutcome> {
+  const started = deps.clock.now();
+  const backend = getBackend(spec.backend);
+  if (!options.dryRun) assertRoot(deps, `mounting ${spec.mountpoint}`);
+  await checkMountpoint(spec, await readMountInfo(deps), deps);
+  const env = await readEnvironment(backend, deps);
+  // build once before any network work: a wrong mfsmount or a bad option fails fast
+  backend.buildMountCommand(spec, { chosen: spec.servers[0] ?? { host: '' }, backups: [] }, env);
+
+  let resolution = await resolveServers(spec.servers, deps.resolver, {
+    defaultPort: backend.defaultPort,
+    ...(options.avoid === undefined ? {} : { avoid: options.avoid }),
+    ...(backend.ipv4Only ? { ipv4Only: true } : {}),
+  });
+  options.onResolved?.(resolution);
+  const timeoutMs = options.mountTimeoutMs ?? DEFAULTS.commands.mountTimeoutMs;
+  const tried = new Set<string>();
+  const failures: string[] = [];
+
+  for (;;) {
+    const next = resolution.reachable.find((candidate) => !tried.has(`${candidate.address}|${candidate.port}`));
+    if (next === undefined) {
+      if (!resolution.complete) {
+        resolution = await resolution.rest();
+        continue;
+      }
+      throw noServerError(spec, resolution, failures);
+    }
+    tried.add(`${next.address}|${next.port}`);
+    const choice = buildServerChoice(resolution.candidates, next);
+    const command = backend.buildMountCommand(spec, choice, env);
+    const outcome = (extra: Partial<MountOutcome>): MountOutcome => ({
+      server: choice.chosen,
+      backups: choice.backups,
+      command,
+      durationMs: deps.clock.now() - started,
+      serverName: formatServer(next.server),
+      verdicts: resolution.verdicts,
+      ...(failures.length > 0 ? { failedAttempts: [...failures] } : {}),
+      ...extra,
+    });
+    if (options.dryRun) return outcome({ dryRun: true });
+
+    const result = await deps.runner(command, { timeoutMs, cwd: '/' });
+    if (result.spawnError !== undefined) {
+      throw new HaMountError('ha-mount.system.spawn', `cannot run ${command.file} to mount ${spec.mountpoint}: ${result.spawnError}; is the ${spec.backend} client installed?`, ExitCode.SYSTEM);
+    }
+    if (result.exitCode === 0 && (await waitForMount(spec, deps))) return outcome({});
+    const why = result.exitCode === 0 ? `${formatCommand(command)} returned 0 but no ${spec.backend} mount of ${spec.name} appeared on ${spec.mountpoint}` : describeFailure(result, timeoutMs);
+    failures.push(`through ${candidateLabel(next)}: ${why}`);
+    await cleanUpAfterFailure(spec, backend, deps);
+  }
+}
+
+/** A killed or half-made attempt can leave a mount behind: detach it so the next server gets a free mountpoint. */
+async function cleanUpAfterFailure(spec: MountSpec, backend: Backend, deps: MounterDeps): Promise<void> {
+  if (findMountAt(await readMountInfo(deps), spec.mountpoint) === undefined) return;
+  await deps.runner(backend.buildUnmountCommand(spec.mountpoint, { lazy: true }), { timeoutMs: DEFAULTS.commands.umountTimeoutMs, cwd: '/' });
+}
+
+/**
+ * Unmounts what is mounted on `mountpoint` with the backend's command. Nothing mounted: returns
+ * `unmounted: false` without running anything. A failure that leaves the mount in place throws (32).
+ */
+export async function unmountMountpoint(mountpoint: string, backend: Backend, options: { lazy: boolean }, deps: MounterDeps): Promise<UnmountOutcome> {
+  const started = deps.clock.now();
+  assertRoot(deps, `unmounting ${mountpoint}`);
+  if (findMountAt(await readMountInfo(deps), mountpoint) === undefined) return { unmounted: false, durationMs: deps.clock.now() - started };
+  const command = backend.buildUnmountCommand(mountpoint, options);
+  const timeoutMs = DEFAULTS.commands.umountTimeoutMs;
+  const result = await deps.runner(command, { timeoutMs, cwd: '/' });
+  if (result.exitCode === 0 || findMountAt(await readMountInfo(deps), mountpoint) === undefined) {
+    return { unmounted: true, command, durationMs: deps.clock.now() - started };
+  }
+  const why = describeFailure(result, timeoutMs);
+  const advice = !options.lazy && /busy/i.test(why) ? '; files are open on it: close them, or detach it now with --lazy' : '';
+  throw new HaMountError('ha-mount.umount.failed', `unmount ${mountpoint} failed: ${why}${advice}`, ExitCode.MOUNT_FAILED);
+}

@@ -1,0 +1,68 @@
+// Checks made before any server is contacted: root, and a mountpoint that exists, is a directory
+// and is free. Mountinfo is read first so a hung mount already on the path is never stat()ed.
+import { getBackend } from '../backends/registry.js';
+import { ExitCode, HaMountError } from '../errors.js';
+import { withDeadline } from '../resolve/deadline.js';
+import type { MountSpec } from '../types.js';
+import type { MounterDeps } from './mounter-deps.js';
+import { findMountAt, parseMountInfo, type MountInfoEntry } from './mountinfo.js';
+
+/** Where the kernel lists this process's mounts. */
+export const MOUNTINFO_PATH = '/proc/self/mountinfo';
+const STAT_DEADLINE_MS = 5_000; // a path below a dead network mount can block stat() for minutes
+
+/** Reads and parses /proc/self/mountinfo; a read failure is a system error (exit 2). */
+export async function readMountInfo(deps: Pick<MounterDeps, 'readFile'>): Promise<MountInfoEntry[]> {
+  try {
+    return parseMountInfo(await deps.readFile(MOUNTINFO_PATH));
+  } catch (error) {
+    throw new HaMountError('ha-mount.system.mountinfo', `cannot read ${MOUNTINFO_PATH}: ${(error as Error).message}`, ExitCode.SYSTEM, { cause: error });
+  }
+}
+
+/** Throws unless running as root (mount(8) and FUSE mounts with allow_other need it). */
+export function assertRoot(deps: Pick<MounterDeps, 'isRoot'>, action: string): void {
+  if (!deps.isRoot()) throw new HaMountError('ha-mount.permission.root', `${action} needs root: run it with sudo or as root`, ExitCode.USAGE);
+}
+
+/** The entry at the spec's mountpoint when it is this spec's own mount (backend, and volume where the source says). */
+export function findOwnMount(spec: MountSpec, entries: readonly MountInfoEntry[]): MountInfoEntry | undefined {
+  const entry = findMountAt(entries, spec.mountpoint);
+  const backend = getBackend(spec.backend);
+  if (entry === undefined || !backend.recognizes(entry)) return undefined;
+  return backend.sameVolume === undefined || backend.sameVolume(entry, spec) ? entry : undefined;
+}
+
+/** Throws unless the mountpoint is an existing directory with nothing mounted on it. */
+export async function checkMountpoint(spec: MountSpec, entries: readonly MountInfoEntry[], deps: Pick<MounterDeps, 'stat'>): Promise<void> {
+  const { mountpoint } = spec;
+  const existing = findMountAt(entries, mountpoint);
+  if (existing !== undefined) {
+    if (findOwnMount(spec, entries) !== undefined) {
+      throw new HaMountError(
+        'ha-mount.mount.already-mounted',
+        `${spec.name} is already mounted on ${mountpoint} (source ${existing.source}): nothing to do; to mount it again, run "ha-mount umount ${mountpoint}" first`,
+        ExitCode.MOUNT_FAILED,
+      );
+    }
+    throw new HaMountError(
+      'ha-mount.mount.busy',
+      `${mountpoint} already has another mount on it (${existing.fstype} from ${existing.source}): unmount it first or choose another mountpoint`,
+      ExitCode.MOUNT_FAILED,
+    );
+  }
+  const result = await withDeadline(deps.stat(mountpoint).then((stats) => ({ stats }), (error: unknown) => ({ error })), STAT_DEADLINE_MS);
+  if (!result.done) {
+    throw new HaMountError('ha-mount.mountpoint.hung', `stat ${mountpoint} did not return within 5 s: a mount above it may be hung; check with "ha-mount status"`, ExitCode.SYSTEM);
+  }
+  if ('error' in result.value) {
+    const code = (result.value.error as { code?: string }).code;
+    if (code === 'ENOENT') throw new HaMountError('ha-mount.mountpoint.missing', `mountpoint ${mountpoint} does not exist: create it with "mkdir -p ${mountpoint}"`, ExitCode.USAGE);
+    if (code === 'ENOTDIR') throw new HaMountError('ha-mount.mountpoint.not-directory', `mountpoint ${mountpoint}: a part of the path is not a directory`, ExitCode.USAGE);
+    if (code === 'EACCES' || code === 'EPERM') throw new HaMountError('ha-mount.mountpoint.permission', `mountpoint ${mountpoint}: permission denied; run as root`, ExitCode.USAGE);
+    throw new HaMountError('ha-mount.mountpoint.stat', `cannot check mountpoint ${mountpoint}: ${code ?? (result.value.error as Error).message}`, ExitCode.SYSTEM, { cause: result.value.error });
+  }
+  if (!result.value.stats.isDirectory()) {
+    throw new HaMountError('ha-mount.mountpoint.not-directory', `mountpoint ${mountpoint} is not a directory`, ExitCode.USAGE);
+  }
+}

@@ -1,0 +1,46 @@
+import type { Backend } from '../backends/backend.js';
+import type { ProcReader } from './proc.js';
+
+/** The FUSE client daemon of a mount, identified by pid and start time (a reused pid has another). */
+export interface DaemonRef {
+  pid: number;
+  startTime: number;
+  argv: string[];
+}
+
+/** Whether a tracked daemon still runs: gone, a zombie, or its pid now names another process. */
+export type DaemonStatus = 'alive' | 'gone' | 'zombie' | 'reused';
+
+/**
+ * Finds the FUSE daemon serving `mountpoint` from /proc/PID/cmdline. When several match (an
+ * old one lingering after a lazy unmount and the new one), the newest wins. Undefined when none.
+ */
+export function findDaemon(mountpoint: string, backend: Pick<Backend, 'isDaemonFor'>, proc: ProcReader, skipPid?: number): DaemonRef | undefined {
+  let found: DaemonRef | undefined;
+  for (const pid of proc.listPids()) {
+    if (pid === skipPid || pid === process.pid) continue;
+    const argv = proc.readCmdline(pid);
+    if (argv === undefined || !backend.isDaemonFor(argv, mountpoint)) continue;
+    const stat = proc.readStat(pid);
+    if (stat === undefined || stat.state === 'Z') continue;
+    if (found === undefined || stat.startTime > found.startTime) found = { pid, startTime: stat.startTime, argv };
+  }
+  return found;
+}
+
+/** kill(pid, 0) first (no /proc read when the pid is gone), then the /proc check. */
+export function checkDaemon(daemon: DaemonRef, proc: ProcReader): DaemonStatus {
+  if (!proc.exists(daemon.pid)) return 'gone';
+  const stat = proc.readStat(daemon.pid);
+  if (stat === undefined) return 'gone';
+  if (stat.startTime !== daemon.startTime) return 'reused';
+  if (stat.state === 'Z' || stat.state === 'X') return 'zombie';
+  return 'alive';
+}
+
+/** True when the pid is still the daemon we tracked and still serves the mountpoint: safe to kill. */
+export function isStillDaemon(daemon: DaemonRef, mountpoint: string, backend: Pick<Backend, 'isDaemonFor'>, proc: ProcReader): boolean {
+  if (checkDaemon(daemon, proc) !== 'alive') return false;
+  const argv = proc.readCmdline(daemon.pid);
+  return argv !== undefined && backend.isDaemonFor(argv, mountpoint);
+}

@@ -1,0 +1,52 @@
+/** What one probe of a mount found, before the supervisor weighs it against the history. */
+
+/** How a probe's errno reads: the mount answers, answers but is impaired, or is broken. */
+export type ErrnoClass = 'answers' | 'soft' | 'hard' | 'bad';
+
+/**
+ * The verdict of one probe run to its end (a probe that outlives its deadline has no result:
+ * the supervisor calls that hung).
+ * - ok: every step answered as expected
+ * - soft: the mount answers but is impaired (ENOSPC, EROFS, EDQUOT): degraded after `fall`
+ * - hard: the mount is broken in a way only a remount repairs (ENOTCONN, ESTALE, ENODEV)
+ * - bad: an error that may be passing (EIO, EHOSTDOWN, token mismatch, unknown): failed after `fall`
+ * - unsafe: the probe folder is not on the mount's device, so nothing was written
+ */
+export type ProbeVerdict = 'ok' | 'soft' | 'hard' | 'bad' | 'unsafe';
+
+/** The result of one probe of one mount. */
+export interface ProbeResult {
+  verdict: ProbeVerdict;
+  /** errno name when a step failed with one, e.g. "ENOTCONN" */
+  errno?: string;
+  /** one line for logs and alerts, e.g. "lookup: ENOTCONN", "write: ENOSPC" */
+  detail: string;
+  /** wall time of the whole probe */
+  latencyMs: number;
+  /** which step gave the verdict */
+  step: ProbeStepName;
+}
+
+export type ProbeStepName = 'lookup' | 'mkdir' | 'write' | 'read' | 'none';
+
+/** Everything a probe needs to know about the mount it probes. */
+export interface ProbeTarget {
+  mountpoint: string;
+  /** "major:minor" of the mount, from mountinfo; files on the mount must have this device */
+  device: string;
+  /** run the write probe too, not only the lookup */
+  write: boolean;
+  /** client host name: the write probe's folder is `<mountpoint>/.ha-mount/<host>` */
+  host: string;
+}
+
+/** A probe in flight. `result` settles when the probe ends or is killed; `exited` when no child of it is left. */
+export interface RunningProbe {
+  result: Promise<ProbeResult>;
+  exited: Promise<void>;
+  /** SIGKILL the current child and start no further step */
+  kill(): void;
+}
+
+/** Starts probes; the real one spawns coreutils, tests inject fakes. */
+export type ProbeRunner = (target: ProbeTarget) => RunningProbe;

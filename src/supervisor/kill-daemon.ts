@@ -1,0 +1,52 @@
+import type { Backend } from '../backends/backend.js';
+import { DEFAULTS } from '../defaults.js';
+import { isStillDaemon, type DaemonRef } from '../probes/daemon.js';
+import type { ProcReader } from '../probes/proc.js';
+import type { Clock } from './clock.js';
+
+/** What killing a lingering FUSE daemon needs: /proc, signals and a clock (all injected for tests). */
+export interface KillDeps {
+  proc: ProcReader;
+  backend: Pick<Backend, 'isDaemonFor'>;
+  clock: Clock;
+  signal(pid: number, signal: NodeJS.Signals): void;
+  waitMs?: number;
+  pollMs?: number;
+}
+
+/** What happened to the daemon. */
+export type KillOutcome = 'not-running' | 'terminated' | 'killed' | 'survived';
+
+const sleep = (clock: Clock, ms: number): Promise<void> => new Promise((resolve) => clock.setTimeout(resolve, ms));
+
+/**
+ * Ends a FUSE daemon that a lazy unmount left behind: only when the pid is still that daemon
+ * (same start time, cmdline still serves `mountpoint`), SIGTERM, then SIGKILL after
+ * DEFAULTS.commands.daemonKillWaitMs. Never signals a pid that now names another process.
+ */
+export async function killDaemon(daemon: DaemonRef, mountpoint: string, deps: KillDeps): Promise<KillOutcome> {
+  const waitMs = deps.waitMs ?? DEFAULTS.commands.daemonKillWaitMs;
+  const pollMs = deps.pollMs ?? 20;
+  const alive = (): boolean => isStillDaemon(daemon, mountpoint, deps.backend, deps.proc);
+  if (!alive()) return 'not-running';
+  deps.signal(daemon.pid, 'SIGTERM');
+  for (let waited = 0; waited < waitMs; waited += pollMs) {
+    await sleep(deps.clock, pollMs);
+    if (!alive()) return 'terminated';
+  }
+  deps.signal(daemon.pid, 'SIGKILL');
+  for (let waited = 0; waited < waitMs; waited += pollMs) {
+    await sleep(deps.clock, pollMs);
+    if (!alive()) return 'killed';
+  }
+  return 'survived';
+}
+
+/** process.kill that ignores a pid that is already gone. */
+export function sendSignal(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}

@@ -1,0 +1,106 @@
+import type { Backend } from '../backends/backend.js';
+import type { Logger } from '../log/logger.js';
+import type { MountOutcome } from '../mount/mounter-api.js';
+import type { MountInfoEntry } from '../mount/mountinfo.js';
+import type { DaemonRef } from '../probes/daemon.js';
+import type { BrickStatus } from '../probes/gluster-log.js';
+import type { ProcReader } from '../probes/proc.js';
+import type { ProbeRunner, ProbeVerdict } from '../probes/probe-types.js';
+import type { FailureReason } from '../metrics/failure-reason.js';
+import type { Command, MountSpec, MountState, ServerAddress, TransitionEvent } from '../types.js';
+import type { Clock } from './clock.js';
+import type { ServerCheck } from './reachability.js';
+
+/** Mounting and unmounting, as the core mount path does them (src/mount/mounter.ts). */
+export interface MountOperations {
+  /** mounts `spec`, trying servers in `avoid` last; rejects when no server gave a mount */
+  mount(spec: MountSpec, options: { avoid: ServerAddress[] }): Promise<MountOutcome>;
+  /** lazy: detach at once without touching the (dead or hung) filesystem */
+  unmount(mountpoint: string, options: { lazy: boolean }): Promise<void>;
+}
+
+/**
+ * Where the supervisor reports numbers. Structurally the supervisor-facing part of
+ * src/metrics/metrics.ts's HaMountMetrics, so that object can be passed as it is.
+ */
+export interface SupervisorMetrics {
+  observeProbe(mount: string, latencyMs: number): void;
+  setState(mount: string, state: MountState): void;
+  countRemount(mount: string, reason: FailureReason): void;
+  countFailure(mount: string, reason: FailureReason): void;
+  setServer(mount: string, server: string | undefined): void;
+  setDaemonRss(mount: string, bytes: number | undefined): void;
+}
+
+/** The GlusterFS client log (or nothing, for other backends): bricks currently down. */
+export interface BrickSource {
+  poll(): BrickStatus[];
+}
+
+/** Everything a supervisor touches, injected: tests run it on a fake clock with fake probes. */
+export interface SupervisorDeps {
+  clock: Clock;
+  /** in [0, 1): backoff jitter */
+  random(): number;
+  /** this client's host name: transition events and the write probe's folder */
+  host: string;
+  backend: Backend;
+  probe: ProbeRunner;
+  /** /proc/self/mountinfo, parsed */
+  readMounts(): MountInfoEntry[];
+  proc: ProcReader;
+  mounts: MountOperations;
+  /** ends a FUSE daemon left behind by a lazy unmount (re-checks that the pid is still it) */
+  killDaemon(daemon: DaemonRef, mountpoint: string): Promise<unknown>;
+  /** cheap reachability check of the spec's servers */
+  checkServers(spec: MountSpec): Promise<ServerCheck>;
+  /** runs the mount's `post-remount` command; failures are logged, never fatal */
+  runPostRemount?(command: Command): Promise<void>;
+  /** the brick state source for this mount (GlusterFS client log), if any */
+  openBrickSource?(spec: MountSpec): BrickSource | undefined;
+  /** every state change; `seq` increases process-wide */
+  onTransition(event: TransitionEvent): void;
+  /** called whenever the supervisor's loop runs (watchdog heartbeat): never from a call that can hang */
+  onProgress?(name: string): void;
+  metrics?: SupervisorMetrics;
+  logger: Logger;
+  /** default: the process-wide counter of src/supervisor/sequence.ts */
+  nextSeq?(): number;
+  /** default: DEFAULTS.repair */
+  repair?: Partial<RepairSettings>;
+  /** probe cadence right after a (re)mount, until healthy; default DEFAULTS.probe.settleIntervalMs */
+  settleIntervalMs?: number;
+}
+
+/** Remount policy numbers (DEFAULTS.repair). */
+export interface RepairSettings {
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  backoffJitter: number;
+  holdDownMs: number;
+  recentFailureMs: number;
+}
+
+/** The last probe of a mount, as status shows it. */
+export interface LastProbe {
+  at: number;
+  latencyMs: number;
+  verdict: ProbeVerdict | 'timeout';
+  detail: string;
+}
+
+/** One mount's status: what `ha-mount status` and status.json show. */
+export interface MountStatus {
+  name: string;
+  mountpoint: string;
+  backend: string;
+  state: MountState;
+  /** ms since the epoch */
+  since: number;
+  reason: string;
+  server?: string;
+  lastProbe?: LastProbe;
+  remounts: number;
+  daemonPid?: number;
+  bricksDown?: string[];
+}

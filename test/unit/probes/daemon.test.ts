@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { checkDaemon, findDaemon } from '../../../src/probes/daemon.js';
+import { watchDaemon } from '../../../src/probes/daemon-watcher.js';
+import { parseProcStat, systemProc } from '../../../src/probes/proc.js';
+import { fakeBackend, FakeClock, FakeProc } from '../supervisor/fakes.js';
+
+describe('parseProcStat', () => {
+  it('when the command name holds spaces and parentheses then fields 22 and 24 are still found', () => {
+    const fields = Array.from({ length: 50 }, (_, index) => String(index + 3));
+    const text = `1234 (glusterfs (fuse) x) ${['S', ...fields.slice(1)].join(' ')}`;
+    expect(parseProcStat(text)).toEqual({ state: 'S', startTime: 22, rssPages: 24 });
+  });
+
+  it('when reading this very process then its start time is stable', () => {
+    const first = systemProc.readStat(process.pid);
+    expect(first?.startTime).toBeGreaterThan(0);
+    expect(systemProc.readStat(process.pid)?.startTime).toBe(first?.startTime);
+  });
+});
+
+describe('findDaemon and checkDaemon', () => {
+  it('when an old daemon lingers beside the new one then the newest is found', () => {
+    const proc = new FakeProc();
+    proc.spawnDaemon('/mnt/data');
+    const newer = proc.spawnDaemon('/mnt/data');
+    proc.spawnDaemon('/mnt/other');
+    expect(findDaemon('/mnt/data', fakeBackend, proc)?.pid).toBe(newer);
+  });
+
+  it('when the pid is reused by another process then the daemon counts as dead', () => {
+    const proc = new FakeProc();
+    const pid = proc.spawnDaemon('/mnt/data');
+    const daemon = findDaemon('/mnt/data', fakeBackend, proc)!;
+    proc.processes.set(pid, { argv: ['bash'], stat: { state: 'S', startTime: 999, rssPages: 1 } });
+    expect(checkDaemon(daemon, proc)).toBe('reused');
+  });
+
+  it('when the daemon is a zombie then it counts as dead', () => {
+    const proc = new FakeProc();
+    const pid = proc.spawnDaemon('/mnt/data');
+    const daemon = findDaemon('/mnt/data', fakeBackend, proc)!;
+    proc.processes.get(pid)!.stat.state = 'Z';
+    expect(checkDaemon(daemon, proc)).toBe('zombie');
+  });
+});
+
+describe('watchDaemon', () => {
+  it('when the daemon dies then the death is reported within one poll, once', async () => {
+    const proc = new FakeProc();
+    const clock = new FakeClock();
+    const pid = proc.spawnDaemon('/mnt/data');
+    const deaths: string[] = [];
+    watchDaemon(findDaemon('/mnt/data', fakeBackend, proc)!, { proc, clock, pollMs: 100 }, (status) => deaths.push(status));
+    await clock.advance(1_000);
+    expect(deaths).toEqual([]);
+    proc.kill(pid);
+    await clock.advance(100);
+    expect(deaths).toEqual(['gone']);
+    await clock.advance(1_000);
+    expect(deaths).toEqual(['gone']);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('when the watch is stopped then no timer is left', async () => {
+    const proc = new FakeProc();
+    const clock = new FakeClock();
+    proc.spawnDaemon('/mnt/data');
+    const stop = watchDaemon(findDaemon('/mnt/data', fakeBackend, proc)!, { proc, clock }, () => undefined);
+    await clock.advance(500);
+    stop();
+    expect(clock.pending()).toBe(0);
+  });
+});

@@ -1,0 +1,98 @@
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BrickTracker, describeDownBricks, glusterLogPath, GlusterLogReader } from '../../../src/probes/gluster-log.js';
+
+// Lines as glusterfs 10.3's FUSE client wrote them (timestamps shortened, credentials left out).
+const START = '[2026-11-21 05:16:30.988003 +0000] I [MSGID: 100030] [glusterfsd.c:2767:main] 0-/usr/sbin/glusterfs: Started running version [{arg=/usr/sbin/glusterfs}, {version=10.3}]';
+const GRAPH = [
+  '  1: volume rep_vol1-client-0',
+  '  2:     type protocol/client',
+  '  4:     option remote-host 10.0.0.11',
+  '  5:     option remote-subvolume /bricks/b1',
+  ' 17: end-volume',
+  '[2026-11-21 05:16:31.001509 +0000] I [socket.c:833:__socket_shutdown] 0-rep_vol1-client-0: intentional socket shutdown(12)',
+  ' 19: volume rep_vol1-client-1',
+  ' 22:     option remote-host 10.0.0.12',
+  ' 23:     option remote-subvolume /bricks/b1',
+  ' 35: end-volume',
+  ' 37: volume rep_vol1-replicate-0',
+  ' 39:     option afr-pending-xattr rep_vol1-client-0,rep_vol1-client-1',
+];
+const connected = (n: number) => `[2026-11-21 05:16:31.003209 +0000] I [MSGID: 114046] [client-handshake.c:856:client_setvolume_cbk] 0-rep_vol1-client-${n}: Connected, attached to remote volume [{conn-name=rep_vol1-client-${n}}, {remote_subvol=/bricks/b1}]`;
+const disconnected = (n: number) => `[2026-11-21 05:16:33.285042 +0000] I [MSGID: 114018] [client.c:2244:client_rpc_notify] 0-rep_vol1-client-${n}: disconnected from client, process will keep trying to connect glusterd until brick's port is available [{conn-name=rep_vol1-client-${n}}]`;
+const pingTimeout = (n: number) => `[2026-11-21 05:17:33.000000 +0000] C [rpc-clnt-ping.c:152:rpc_clnt_ping_timer_expired] 0-rep_vol1-client-${n}: server 10.0.0.12:49152 has not responded in the last 10 seconds, disconnecting.`;
+
+describe('BrickTracker', () => {
+  it('when both bricks connected then none is down, and the graph names their hosts', () => {
+    const tracker = new BrickTracker();
+    tracker.feed([START, ...GRAPH, connected(0), connected(1)].join('\n'));
+    expect(tracker.downBricks()).toEqual([]);
+    expect(tracker.all()).toContainEqual({ name: 'rep_vol1-client-1', host: '10.0.0.12', path: '/bricks/b1', connected: true });
+  });
+
+  it('when a brick disconnects then it is down and described with its host', () => {
+    const tracker = new BrickTracker();
+    tracker.feed([START, ...GRAPH, connected(0), connected(1), disconnected(1)].join('\n'));
+    expect(describeDownBricks(tracker.downBricks())).toBe('brick rep_vol1-client-1 (10.0.0.12:/bricks/b1) disconnected');
+  });
+
+  it('when the ping timeout expires then the brick is down, and up again after it reconnects', () => {
+    const tracker = new BrickTracker();
+    tracker.feed([START, ...GRAPH, connected(0), connected(1), pingTimeout(1)].join('\n'));
+    expect(tracker.downBricks().map((brick) => brick.name)).toEqual(['rep_vol1-client-1']);
+    tracker.feedLine(connected(1));
+    expect(tracker.downBricks()).toEqual([]);
+  });
+
+  it('when a new client process starts then the old process state is forgotten', () => {
+    const tracker = new BrickTracker();
+    tracker.feed([START, ...GRAPH, connected(0), disconnected(1), START, ...GRAPH, connected(0), connected(1)].join('\n'));
+    expect(tracker.downBricks()).toEqual([]);
+  });
+});
+
+describe('GlusterLogReader', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when lines are appended then only the new bytes are read, partial lines included later', () => {
+    dir = mkdtempSync(join(tmpdir(), 'ha-mount-glog-'));
+    const path = join(dir, 'mnt-data.log');
+    writeFileSync(path, [START, ...GRAPH, connected(0), connected(1)].join('\n') + '\n');
+    const reader = new GlusterLogReader(path);
+    expect(reader.poll()).toEqual([]);
+    const line = disconnected(1);
+    appendFileSync(path, line.slice(0, 40));
+    expect(reader.poll()).toEqual([]);
+    appendFileSync(path, line.slice(40) + '\n');
+    expect(reader.poll().map((brick) => brick.name)).toEqual(['rep_vol1-client-1']);
+  });
+
+  it('when the log is truncated then reading starts over', () => {
+    dir = mkdtempSync(join(tmpdir(), 'ha-mount-glog-'));
+    const path = join(dir, 'mnt-data.log');
+    writeFileSync(path, [START, ...GRAPH, connected(0), disconnected(1)].join('\n') + '\n');
+    const reader = new GlusterLogReader(path);
+    expect(reader.poll()).toHaveLength(1);
+    writeFileSync(path, [START, connected(1)].join('\n') + '\n');
+    expect(reader.poll()).toEqual([]);
+  });
+
+  it('when the log does not exist then no brick is down', () => {
+    expect(new GlusterLogReader('/nonexistent/ha-mount.log').poll()).toEqual([]);
+  });
+});
+
+describe('glusterLogPath', () => {
+  it('when no log-file option is given then the path follows the mountpoint as measured', () => {
+    expect(glusterLogPath('/tmp/h4exp/mnt', [])).toBe('/var/log/glusterfs/tmp-h4exp-mnt.log');
+    expect(glusterLogPath('/mnt/data', ['ro'])).toBe('/var/log/glusterfs/mnt-data.log');
+  });
+  it('when log-file is given then that file is read', () => {
+    expect(glusterLogPath('/mnt/data', ['log-file=/var/log/x.log'])).toBe('/var/log/x.log');
+  });
+});

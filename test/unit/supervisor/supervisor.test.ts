@@ -1,0 +1,238 @@
+import { describe, expect, it } from 'vitest';
+import { createSupervisor } from '../../../src/supervisor/supervisor.js';
+import { errnoResult, FakeWorld, makeSpec, okResult } from './fakes.js';
+
+function setup(specOverrides = {}) {
+  const world = new FakeWorld(makeSpec(specOverrides));
+  return world;
+}
+
+describe('supervisor on a fake clock', () => {
+  it('when a healthy mount is there at start then it is adopted without a remount', async () => {
+    const world = setup();
+    world.mountNow();
+    const supervisor = createSupervisor(world.spec, world.deps());
+    supervisor.start();
+    await world.clock.advance(3_000);
+    expect(world.states()).toEqual(['healthy']);
+    expect(world.mountCalls).toBe(0);
+    expect(supervisor.status()).toMatchObject({ state: 'healthy', server: '10.0.0.10', remounts: 0 });
+    supervisor.stop();
+  });
+
+  it('when the mount is absent at start then it is mounted once and turns healthy after rise probes', async () => {
+    const world = setup();
+    const supervisor = createSupervisor(world.spec, world.deps());
+    supervisor.start();
+    await world.clock.advance(1_000);
+    expect(world.mountCalls).toBe(1);
+    expect(world.states()).toEqual(['recovering', 'healthy']);
+    expect(supervisor.status().remounts).toBe(0);
+    supervisor.stop();
+  });
+
+  it('when the FUSE daemon dies then the remount starts within the daemon poll, not at the next probe', async () => {
+    const world = setup();
+    const pid = world.mountNow();
+    const supervisor = createSupervisor(world.spec, world.deps());
+    supervisor.start();
+    await world.clock.advance(1_500);
+    const probesBefore = world.probes.started.length;
+    world.proc.kill(pid);
+    await world.clock.advance(150);
+    expect(world.mountCalls).toBe(1);
+    expect(world.unmountCalls).toBe(1);
+    expect(world.probes.started.length - probesBefore).toBeLessThanOrEqual(1);
+    expect(world.events.map((event) => [event.from, event.to])).toContainEqual(['healthy', 'failed']);
+    expect(world.events.find((event) => event.to === 'failed')?.reason).toMatch(new RegExp(`FUSE daemon ${pid} died`));
+    await world.clock.advance(1_000);
+    expect(world.states()).toEqual(['healthy', 'failed', 'recovering', 'healthy']);
+    expect(supervisor.status().remounts).toBe(1);
+    expect(world.events.at(-1)?.outageMs).toBeGreaterThan(0);
+    supervisor.stop();
+  });
+
+  it('when the lazy unmount leaves daemons behind then each one serving the mountpoint is killed before mounting', async () => {
+    const world = setup();
+    world.mountNow();
+    const orphan = world.proc.spawnDaemon(world.spec.mountpoint);
+    const supervisor = createSupervisor(world.spec, world.deps());
+    supervisor.start();
+    await world.clock.advance(1_500);
+    world.probes.mode = errnoResult('ENOTCONN', 'hard');
+    await world.clock.advance(1_000);
+    expect(world.killed).toContain(orphan);
+    expect(world.proc.daemonsFor(world.spec.mountpoint)).toHaveLength(1);
+    supervisor.stop();
+  });
+
+  it('when ENOTCONN comes then the server in use is tried last on the remount', async () => {
+    const world = setup();
+    world.mountNow('10.0.0.10');
+    const supervisor = createSupervisor(world.spec, world.deps());
+    supervisor.start();
+    await world.clock.advance(1_500);
+    world.probes.mode = errnoResult('ENOTCONN', 'hard');
+    await world.clock.advance(1_000);
+    expect(world.avoidSeen[0]).toEqual(['10.0.0.10']);
+    supervisor.stop();
+  });
+
+  it('when no server answers then nothing is remounted, one cheap check runs per interval, and a remount follows the first answer', async () => {
+    const world = setup();
+    world.mountNow();
+    const supervisor = createSupervisor(world.spec, world.deps());
+    supervisor.start();
+    await world.clock.advance(1_500);
+    world.serversUp = false;
+    world.probes.mode = errnoResult('ENOTCONN', 'hard');
+    await world.clock.advance(30_000);
+    expect(world.mountCalls).toBe(0);
+    expect(world.unmountCalls).toBe(0); // the dead mount stays: users get ENOTCONN, not the local folder
+    expect(world.serverChecks).toBeGreaterThanOrEqual(28);
+    expect(world.serverChecks).toBeLessThanOrEqual(31);
+    world.serversUp = true;
+    world.probes.mode = okResult(3);
+    await world.clock.advance(1_000);
+    expect(world.mountCalls).toBe(1);
+    await world.clock.advance(600);
+    expect(supervisor.status().state).toBe('healthy');
+    supervisor.stop();
+  });
+
+  it('when remounts keep failing while a server answers then the gaps between attempts grow to the cap and no further', async () => {
+    const world = setup();
+    world.mountNow();
+    const supervisor = createSupervisor(world.spec, world.deps());
+    supervisor.start();
+    await world.clock.advance(1_500);
+    world.mountFails = true;
+    world.probes.mode = errnoResult('ENOTCONN', 'hard');
+    const times: number[] = [];
+    let lastCalls = 0;
+    for (let step = 0; step < 400; step += 1) {
+      await world.clock.advance(500);
+      if (world.mountCalls !== lastCalls) {
+        lastCalls = world.mountCalls;
+        times.push(world.clock.now());
+      }
+    }
+    const gaps = times.slice(1).map((time, index) => time - times[index]!);
+    expect(gaps.length).toBeGreaterThan(6);
+    for (let index = 1; index < gaps.length; index += 1) expect(gaps[index]!).toBeGreaterThanOrEqual(gaps[index - 1]!);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(30_500);
+    expect(gaps.at(-1)).toBeGreaterThanOrEqual(30_000);
+    supervisor.stop();
+  });
+
+  it('when a probe outlives its deadline then the mount is hung, not remounted, and no second probe starts until the first exits', async () => {
+    const world = setup();
+    world.mountNow();
+    const supervisor = createSupervisor(world.spec, world.deps());
+    supervisor.start();
+    await world.clock.advance(1_500);
+    world.probes.mode = 'hang';
+    const startedBefore = world.probes.started.length;
+    const progressBefore = world.progress;
+    await world.clock.advance(6_000);
+    expect(supervisor.status().state).toBe('hung');
+    await world.clock.advance(20_000);
+    expect(world.probes.started.length - startedBefore).toBe(1);
+    expect(world.probes.maxInFlight).toBe(1);
+    expect(world.mountCalls).toBe(0);
+    expect(world.progress - progressBefore).toBeGreaterThanOrEqual(20); // the loop keeps running: the watchdog stays fed
+    world.probes.mode = okResult(3);
+    world.probes.release();
+    await world.clock.advance(2_500);
+    expect(world.states()).toEqual(['healthy', 'hung', 'healthy']);
+    supervisor.stop();
+  });
+
+  it('when the on-hang policy says remount after 10 s then a mount hung that long is remounted once', async () => {
+    const world = setup({ onHang: { remountAfterMs: 10_000 } });
+    world.mountNow();
+    const supervisor = createSupervisor(world.spec, world.deps());
+    supervisor.start();
+    await world.clock.advance(1_500);
+    world.probes.mode = 'hang';
+    world.probes.exitOnKill = true;
+    await world.clock.advance(14_000);
+    expect(world.mountCalls).toBe(0);
+    await world.clock.advance(2_000);
+    expect(world.mountCalls).toBe(1);
+    expect(world.events.find((event) => event.from === 'hung')?.reason).toMatch(/on-hang policy/);
+    supervisor.stop();
+  });
+
+  it('when probes are slow fall times in a row then the mount is degraded, and healthy after rise fast ones', async () => {
+    const world = setup();
+    world.mountNow();
+    const supervisor = createSupervisor(world.spec, world.deps());
+    supervisor.start();
+    await world.clock.advance(1_500);
+    world.probes.mode = okResult(2_500);
+    await world.clock.advance(2_000);
+    expect(supervisor.status().state).toBe('healthy');
+    await world.clock.advance(1_000);
+    expect(supervisor.status().state).toBe('degraded');
+    world.probes.mode = okResult(3);
+    await world.clock.advance(2_000);
+    expect(world.states()).toEqual(['healthy', 'degraded', 'healthy']);
+    expect(world.mountCalls).toBe(0);
+    supervisor.stop();
+  });
+
+  it('when a brick is down in the client log then the mount is degraded with the brick named, without a remount', async () => {
+    const world = setup();
+    world.mountNow();
+    const deps = world.deps();
+    let down = [{ name: 'rep_vol1-client-1', host: '10.0.0.12', connected: false }];
+    deps.openBrickSource = () => ({ poll: () => down });
+    const supervisor = createSupervisor(world.spec, deps);
+    supervisor.start();
+    await world.clock.advance(3_500);
+    expect(supervisor.status()).toMatchObject({ state: 'degraded', bricksDown: ['rep_vol1-client-1'] });
+    expect(world.events.at(-1)?.reason).toMatch(/brick rep_vol1-client-1 \(10\.0\.0\.12\) disconnected/);
+    down = [];
+    await world.clock.advance(2_000);
+    expect(supervisor.status().state).toBe('healthy');
+    expect(world.mountCalls).toBe(0);
+    supervisor.stop();
+  });
+
+  it('when another filesystem is mounted at the mountpoint then it is reported failed and never unmounted', async () => {
+    const world = setup();
+    world.mounted = { mountId: 1, parentId: 0, device: '8:1', root: '/', mountpoint: '/mnt/data', mountOptions: 'rw', fstype: 'ext4', source: '/dev/sda1', superOptions: '' };
+    const supervisor = createSupervisor(world.spec, world.deps());
+    supervisor.start();
+    await world.clock.advance(5_000);
+    expect(supervisor.status().state).toBe('failed');
+    expect(world.unmountCalls + world.mountCalls).toBe(0);
+    supervisor.stop();
+  });
+
+  it('when transitions happen then their sequence numbers increase by one', async () => {
+    const world = setup();
+    const pid = world.mountNow();
+    const supervisor = createSupervisor(world.spec, world.deps());
+    supervisor.start();
+    await world.clock.advance(1_500);
+    world.proc.kill(pid);
+    await world.clock.advance(2_000);
+    expect(world.events.map((event) => event.seq)).toEqual(world.events.map((_, index) => index + 1));
+    supervisor.stop();
+  });
+
+  it('when stopped then no timer is left and nothing runs any more', async () => {
+    const world = setup();
+    world.mountNow();
+    const supervisor = createSupervisor(world.spec, world.deps());
+    supervisor.start();
+    await world.clock.advance(1_500);
+    supervisor.stop();
+    const started = world.probes.started.length;
+    await world.clock.advance(10_000);
+    expect(world.probes.started.length).toBe(started);
+    expect(world.clock.pending()).toBe(0);
+  });
+});
