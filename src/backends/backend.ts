@@ -12,6 +12,8 @@ export interface ServerChoice {
 export interface BackendEnvironment {
   /** `mfsmount --version` first line, or undefined when no mfsmount is installed */
   mfsmountVersion?: string;
+  /** building a command only to show it (--dry-run, mount.ha -f): client checks do not refuse */
+  dryRun?: boolean;
 }
 
 /** An option a backend cannot take, and why. */

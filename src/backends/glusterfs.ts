@@ -114,6 +114,8 @@ export function buildGlusterMountCommand(spec: MountSpec, choice: ServerChoice):
     ...spec.options.filter((option) => optionKey(option) !== PING_TIMEOUT_OPTION),
   ];
   const source = `${sourceHost(choice.chosen)}:/${spec.volume}${spec.subdir}`;
+  // through mount(8) rather than /sbin/mount.glusterfs directly: measured ~2 ms dearer, and it is
+  // the form admins know and other parts of ha-mount check commands against
   return { file: 'mount', args: ['-t', 'glusterfs', source, spec.mountpoint, ...(options.length > 0 ? ['-o', options.join(',')] : [])] };
 }
 

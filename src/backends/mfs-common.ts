@@ -73,7 +73,7 @@ export function checkMfsOptions(variant: MfsVariant, options: readonly string[])
 
 /** `mfsmount DIR -H HOST -P PORT [-S SUBFOLDER] [-o OPTS]`, after checking the installed client. */
 export function buildMfsMountCommand(variant: MfsVariant, spec: MountSpec, choice: ServerChoice, env: BackendEnvironment): Command {
-  assertMfsFlavor(variant.name, env);
+  if (!env.dryRun) assertMfsFlavor(variant.name, env);
   const port = choice.chosen.port ?? 9421;
   const args = [spec.mountpoint, '-H', choice.chosen.host, '-P', String(port)];
   if (spec.subdir !== '') args.push('-S', spec.subdir);
@@ -90,14 +90,19 @@ function mfsSourceHost(source: string): string | undefined {
 // mfsmount options that take a separate value argument
 const VALUE_FLAGS = new Set(['-H', '-P', '-S', '-o', '-c', '-B', '-L']);
 
-/** True when argv is an mfsmount whose mountpoint argument is `mountpoint`. */
+/**
+ * True when argv is an mfsmount serving `mountpoint`. A daemonised MooseFS 3.0 mfsmount rewrites
+ * its command line to the single string "mfsmount (mounted on: /path)" (seen on the lab).
+ */
 export function isMfsDaemonFor(argv: readonly string[], mountpoint: string): boolean {
-  if (argv[0]?.split('/').pop() !== 'mfsmount') return false;
   const wanted = trimSlash(mountpoint);
+  const title = /^(?:\S*\/)?mfsmount \(mounted on: (.*)\)$/.exec(argv[0] ?? '');
+  if (title) return trimSlash(title[1] ?? '') === wanted;
+  if (argv[0]?.split('/').pop() !== 'mfsmount') return false;
   for (let index = 1; index < argv.length; index += 1) {
     const arg = argv[index] ?? '';
     if (VALUE_FLAGS.has(arg)) index += 1;
-    else if (!arg.startsWith('-') && trimSlash(arg) === wanted) return true;
+    else if (arg !== '' && !arg.startsWith('-') && trimSlash(arg) === wanted) return true;
   }
   return false;
 }

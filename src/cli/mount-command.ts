@@ -159,10 +159,12 @@ async function runMount(context: CliContext, source: string, mountpoint: string 
   );
   const outcome = await mountSpec(spec, context.mounterDeps(), {
     dryRun: flags.dryRun === true,
+    waitForAll: flags.verbose === true,
     onResolved: (resolution) => {
       if (flags.verbose && !flags.json) for (const verdict of resolution.verdicts) context.printError(`ha-mount: ${formatVerdict(verdict)}`);
     },
   });
+  for (const warning of outcome.warnings ?? []) context.printError(`ha-mount: warning: ${warning}`);
   if (flags.json) context.print(JSON.stringify(outcomeToJson(spec, outcome)));
   else if (outcome.dryRun) context.print(formatCommand(outcome.command));
   else context.print(describeOutcome(spec, outcome));

@@ -107,10 +107,12 @@ export async function runMountHelper(argv: readonly string[], deps: MounterDeps,
   }
   const outcome = await mountSpec(built.spec, deps, {
     dryRun: args.fake,
+    waitForAll: args.verbose,
     onResolved: (resolution) => {
       if (args.verbose) for (const verdict of resolution.verdicts) output.print(`mount.ha: ${formatVerdict(verdict)}`);
     },
   });
+  for (const warning of outcome.warnings ?? []) output.printError(`mount.ha: warning: ${warning}`);
   if (args.fake) output.print(formatCommand(outcome.command));
   else if (args.verbose) output.print(`mount.ha: ${describeOutcome(built.spec, outcome)}`);
 }

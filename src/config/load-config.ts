@@ -88,7 +88,7 @@ function parseMount(item: ConfigReader, globalProbe: ProbeSettings): MountSpec {
     if (!parsed.ok) throw fieldError(server, parsed.problem, 'host, host:port or [IPv6]:port');
     return parsed.value;
   });
-  if (!serversReader.exists || servers.length === 0) throw fieldError(serversReader, 'no server listed', 'at least one server');
+  if (servers.length === 0) throw fieldError(serversReader, 'no server listed', 'at least one server');
 
   const mountpointReader = item.child('mountpoint');
   const mountpoint = mountpointReader.string({ required: true });
@@ -104,7 +104,8 @@ function parseMount(item: ConfigReader, globalProbe: ProbeSettings): MountSpec {
 
   const onHang = readHangPolicy(item.child('on-hang'));
   const postRemountReader = item.child('post-remount');
-  const postRemount = postRemountReader.exists && postRemountReader.node !== null ? postRemountReader.items().map((arg) => arg.string({ required: true })) : undefined;
+  // an argument list, never a shell line: `post-remount: [systemctl, restart, nginx]`
+  const postRemount = postRemountReader.exists ? postRemountReader.items().map((arg) => arg.string({ required: true })) : undefined;
 
   const probe = parseProbeSettings(item.child('probe'), globalProbe);
   const volume = item.child('volume').string();

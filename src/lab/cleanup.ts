@@ -96,15 +96,23 @@ export async function teardownRun(state: LabState, stateFile: string, options: {
   return { problems };
 }
 
+export interface SweepOptions {
+  stateDir?: string;
+  onProgress?: (message: string) => void;
+  /** also remove runs left up on purpose with keepLab (e.g. `ha-mount demo --clean`) */
+  includeKept?: boolean;
+}
+
 /**
  * Removes what crashed earlier runs left: every run in the state folder whose owner process
- * is dead. Nothing that no state file names is touched. Returns the prefixes swept.
+ * is dead (kept runs only with `includeKept`). Nothing that no state file names is touched.
+ * Returns the prefixes swept.
  */
-export async function sweepStaleLabs(options: { stateDir?: string; onProgress?: (message: string) => void } = {}): Promise<string[]> {
+export async function sweepStaleLabs(options: SweepOptions = {}): Promise<string[]> {
   const stateDir = options.stateDir ?? LAB_DEFAULTS.stateDir;
   const runs = readStateFiles(stateDir);
   const bootId = readBootId();
-  const stale = runs.filter((run) => isRunStale(run.state, bootId, isProcessAlive));
+  const stale = runs.filter((run) => isRunStale(run.state, bootId, isProcessAlive) && (options.includeKept === true || run.state.kept !== true || run.state.bootId !== bootId));
   const liveRoutes = new Set(runs.filter((run) => !stale.includes(run)).map((run) => run.state.route));
   const swept: string[] = [];
   for (const run of stale) {

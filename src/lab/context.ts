@@ -44,6 +44,7 @@ export function inHostNamespaces(plan: LabPlan, host: PlannedHost, command: Comm
  * not the daemons first), logging to `logFile`, and records its pid in the state at once.
  */
 export async function spawnDaemon(ctx: LabContext, host: PlannedHost, name: string, command: Command, logFile: string): Promise<number> {
+  if (ctx.signal.aborted) throw labError('ha-mount.lab.interrupted', `not starting ${name} on ${host.name}: lab ${ctx.plan.prefix} is stopping`);
   const output = openSync(logFile, 'a');
   const child = spawn(command.file, command.args, { detached: true, stdio: ['ignore', output, output] });
   closeSync(output);

@@ -1,7 +1,7 @@
 import { readlinkSync, readdirSync, statfsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findHost, netnsPath } from './context.js';
-import { brickPath, findHostProcesses, runGluster, startGlusterd, waitForBricks } from './gluster.js';
+import { brickPath, findHostProcesses, removeStalePidFiles, runGluster, startGlusterd, waitForBrickState } from './gluster.js';
 import { LAB_DEFAULTS } from './lab-defaults.js';
 import { labError, waitFor } from './lab-error.js';
 import type { LabFaults, LabHost } from './lab-types.js';
@@ -9,7 +9,7 @@ import { checkMetaloggerData } from './moosefs.js';
 import { findVipHolder } from './keepalived.js';
 import { setHostLink } from './netns.js';
 import type { PlannedHost } from './plan.js';
-import { findProcessesInNamespaces, killProcesses, readCmdline, readNamespaceInode } from './procs.js';
+import { findProcessesInNamespaces, killProcesses, readCmdline, readNamespaceInode, sleep } from './procs.js';
 import type { LabRuntime } from './runtime.js';
 
 /** True when the process holds /dev/fuse open: it serves a FUSE mount. */
@@ -61,13 +61,20 @@ export function createFaults(runtime: LabRuntime): LabFaults {
 
   return {
     async killClientDaemon(mountpoint) {
-      const pids = findClientDaemons(runtime, mountpoint);
-      const [first] = pids;
-      if (first === undefined) {
+      const killed: number[] = [];
+      for (let round = 0; round < 10; round += 1) {
+        const pids = findClientDaemons(runtime, mountpoint);
+        if (pids.length === 0) break;
+        killed.push(...pids);
+        await killProcesses(pids.map((pid) => ({ pid })), LAB_DEFAULTS.killWaitMs);
+        // a FUSE client daemonizes right after mounting: its child may appear after the parent was found
+        await sleep(100);
+      }
+      const last = killed[killed.length - 1];
+      if (last === undefined) {
         throw labError('ha-mount.lab.fault', `no FUSE daemon in the client namespace ${ctx.plan.client.netns} serves ${mountpoint}: was it mounted through lab.clientCommand?`);
       }
-      await killProcesses(pids.map((pid) => ({ pid })), LAB_DEFAULTS.killWaitMs);
-      return first;
+      return last;
     },
 
     async crashHost(given) {
@@ -100,15 +107,28 @@ export function createFaults(runtime: LabRuntime): LabFaults {
     },
 
     async stopBrick(given) {
+      const target = host(given);
       // a brick process dying: its clients see the connection close at once
-      await runtime.stopProgram(host(given), 'glusterfsd', 'SIGKILL');
+      await runtime.stopProgram(target, 'glusterfsd', 'SIGKILL');
+      removeStalePidFiles(target);
+      // "start force" right after would find glusterd still counting the brick as running
+      await waitForBrickState(ctx, pickLiveGlusterd(runtime), target, false);
     },
 
     async startBrick(given) {
       const target = host(given);
-      // "start force" restarts the bricks of a started volume that are not running
-      await runGluster(ctx, target, ['volume', 'start', LAB_DEFAULTS.volume, 'force'], `restarting the brick of ${target.name}`);
-      await waitForBricks(ctx, target, [target]);
+      await waitFor(
+        `brick of ${LAB_DEFAULTS.volume} on ${target.name} online after "volume start force"`,
+        async () => {
+          // "start force" restarts the bricks of a started volume that are not running
+          await runGluster(ctx, target, ['volume', 'start', LAB_DEFAULTS.volume, 'force'], `restarting the brick of ${target.name}`);
+          return waitForBrickState(ctx, target, target, true, 5_000).then(
+            () => true,
+            () => false,
+          );
+        },
+        { timeoutMs: LAB_DEFAULTS.brickReadyMs, intervalMs: 0, signal: ctx.signal, hint: `see ${target.dir}/log/bricks/` },
+      );
     },
 
     async moosefsFailover() {
@@ -128,7 +148,7 @@ export function createFaults(runtime: LabRuntime): LabFaults {
       await waitFor(
         `MooseFS VIP ${moose.vip} on ${to.name} after failover`,
         async () => (await findVipHolder([moose.master, moose.standby], moose.vip))?.name === to.name,
-        { timeoutMs: LAB_DEFAULTS.vipReadyMs, intervalMs: 100, hint: `see ${to.dir}/keepalived.log` },
+        { timeoutMs: LAB_DEFAULTS.vipReadyMs, intervalMs: 100, signal: ctx.signal, hint: `see ${to.dir}/keepalived.log` },
       );
     },
 

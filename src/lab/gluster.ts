@@ -1,13 +1,13 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from '../types.js';
 import type { LabContext } from './context.js';
-import { inHostNamespaces, spawnDaemon } from './context.js';
+import { inHostNamespaces, netnsPath, spawnDaemon } from './context.js';
 import { LAB_DEFAULTS } from './lab-defaults.js';
 import { labError, runChecked, waitFor } from './lab-error.js';
 import { createHostMountNamespace } from './mountns.js';
 import type { PlannedHost } from './plan.js';
 import { findProcessesInNamespaces, isProcessAlive, readComm, readNamespaceInode, readTcpSockets } from './procs.js';
-import { netnsPath } from './context.js';
 
 export const GLUSTERD_PORT = 24007;
 
@@ -41,6 +41,30 @@ export function parseVolumeStatus(xml: string): BrickStatus[] {
     });
   }
   return nodes;
+}
+
+/** Client addresses (IP only) connected to each brick, from `gluster volume status VOL clients --xml`. Pure. */
+export function parseBrickClients(xml: string): Map<string, string[]> {
+  const clients = new Map<string, string[]>();
+  for (const match of xml.matchAll(/<node>([\s\S]*?)<\/node>/g)) {
+    const block = match[1] ?? '';
+    const brick = `${readTag(block, 'hostname') ?? ''}:${readTag(block, 'path') ?? ''}`;
+    const addresses = [...block.matchAll(/<client>\s*<hostname>([^<]*)<\/hostname>/g)].map((client) => (client[1] ?? '').replace(/:\d+$/, ''));
+    clients.set(brick, addresses);
+  }
+  return clients;
+}
+
+/** Addresses connected to `others` that `target` lacks (counted, so two mounts from one host count twice). Pure. */
+export function findMissingClients(target: readonly string[], others: readonly string[]): string[] {
+  const left = [...target];
+  const missing: string[] = [];
+  for (const address of others) {
+    const index = left.indexOf(address);
+    if (index >= 0) left.splice(index, 1);
+    else missing.push(address);
+  }
+  return missing;
 }
 
 /** Peers `gluster peer status` lists as "Peer in Cluster (Connected)". Pure. */
@@ -150,11 +174,60 @@ export async function waitForBricks(ctx: LabContext, via: PlannedHost, hosts: re
   );
 }
 
-/** The last lines of a log file, for error messages. */
-export function tailFile(path: string, lines = 5): string {
-  try {
-    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join(' | ');
-  } catch {
-    return '(no log)';
-  }
+/**
+ * Waits until every client of the other bricks is connected to the brick of `host` again: a
+ * FUSE client retries a restarted brick only every 3 s, and a fault injected before that
+ * finds the volume with one replica. Internal clients (self-heal daemons) count too.
+ */
+export async function waitForBrickClients(ctx: LabContext, via: PlannedHost, host: PlannedHost, timeoutMs = 15_000): Promise<void> {
+  let missing: string[] = [];
+  await waitFor(
+    `clients reconnected to the brick of ${LAB_DEFAULTS.volume} on ${host.name}`,
+    async () => {
+      const stdout = await runGluster(ctx, via, ['volume', 'status', LAB_DEFAULTS.volume, 'clients', '--xml'], `reading the clients of ${LAB_DEFAULTS.volume}`);
+      const clients = parseBrickClients(stdout);
+      const own = clients.get(`${host.ip}:${brickPath(host)}`) ?? [];
+      const others = [...clients.entries()].filter(([brick]) => brick !== `${host.ip}:${brickPath(host)}`).flatMap(([, addresses]) => addresses);
+      missing = findMissingClients(own, [...new Set(others)].flatMap((address) => Array(Math.max(...[...clients.entries()].filter(([brick]) => brick !== `${host.ip}:${brickPath(host)}`).map(([, list]) => list.filter((a) => a === address).length))).fill(address)));
+      return missing.length === 0;
+    },
+    { timeoutMs, intervalMs: 200, signal: ctx.signal, hint: `still missing: ${missing.join(', ') || 'unknown'}` },
+  );
+}
+
+/**
+ * Removes pid files of brick and self-heal processes that are dead. A killed brick stays a
+ * zombie until init reaps it (seconds on some machines); until then glusterd takes the pid
+ * file for a running brick ("discovered already-running brick") and does not restart it.
+ */
+export function removeStalePidFiles(host: PlannedHost): void {
+  const walk = (folder: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.pid')) {
+        const pid = Number(readFileSync(path, 'utf8').trim());
+        if (!Number.isInteger(pid) || pid <= 0 || !isProcessAlive(pid)) rmSync(path, { force: true });
+      }
+    }
+  };
+  walk(`${host.dir}/run/gluster`);
+}
+
+/** Waits until glusterd on `via` reports the brick of `host` online (with a port) or offline. */
+export async function waitForBrickState(ctx: LabContext, via: PlannedHost, host: PlannedHost, online: boolean, timeoutMs: number = LAB_DEFAULTS.brickReadyMs): Promise<void> {
+  await waitFor(
+    `brick of ${LAB_DEFAULTS.volume} on ${host.name} ${online ? 'online' : 'offline'}`,
+    async () => {
+      const node = (await readVolumeStatus(ctx, via)).find((entry) => entry.hostname === host.ip && entry.path === brickPath(host));
+      return online ? node?.online === true && node.port !== undefined : node?.online !== true;
+    },
+    { timeoutMs, intervalMs: 100, signal: ctx.signal, hint: `see ${host.dir}/log/bricks/` },
+  );
 }

@@ -56,17 +56,22 @@ async function runApt(args: string[], onProgress: (message: string) => void, wha
     stdin: 'ignore',
   });
   const tail: string[] = [];
+  let partial = '';
+  const onLine = (line: string): void => {
+    const text = line.trim();
+    if (!text) return;
+    tail.push(text);
+    if (tail.length > 5) tail.shift();
+    // the lines a user wants to see move: fetching and unpacking, not every dependency check
+    if (/^(Get:|Unpacking|Setting up|Err:|E:)/.test(text)) onProgress(`apt-get: ${text}`);
+  };
   child.all?.on('data', (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) {
-      const text = line.trim();
-      if (!text) continue;
-      tail.push(text);
-      if (tail.length > 5) tail.shift();
-      // the lines a user wants to see move: fetching and unpacking, not every dependency check
-      if (/^(Get:|Unpacking|Setting up|Err:|E:)/.test(text)) onProgress(`apt-get: ${text}`);
-    }
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    lines.forEach(onLine);
   });
   const result = await child;
+  onLine(partial);
   if (result.exitCode !== 0) {
     throw labError('ha-mount.lab.install', `${what} failed: apt-get ${args.join(' ')}: exit ${result.exitCode ?? result.signal}: ${tail.join(' | ')}; install the packages by hand ("apt-get install ${args.slice(2).join(' ')}") or check the network and /etc/apt/sources.list`);
   }

@@ -9,16 +9,19 @@ import { waitForVip } from './keepalived.js';
 import { LAB_DEFAULTS } from './lab-defaults.js';
 import { labError } from './lab-error.js';
 import type { Lab, LabOptions } from './lab-types.js';
-import { seedMasterMetadata, waitForMooseClient } from './moosefs.js';
+import { seedMasterMetadata, waitForChunkserver, waitForMetalogger } from './moosefs.js';
 import { prepareNamespaceFolder } from './mountns.js';
 import { claimSubnet, createNetwork } from './netns.js';
 import { generatePrefix, isValidPrefix, type LabPlan, planLab, toLabHost } from './plan.js';
-import { readBootId, readStartTime } from './procs.js';
+import { isProcessAlive, readBootId, readStartTime } from './procs.js';
 import { LabRuntime } from './runtime.js';
 import { onTerminationSignal } from './signals.js';
-import { StateStore, createState, readStateFiles } from './state.js';
+import { StateStore, createState, readStateFiles, writeStateFile } from './state.js';
 
 export { sweepStaleLabs } from './cleanup.js';
+
+/** The state stores of the labs this process runs: keepLab must change the copy that later writes go through. */
+const liveStores = new Map<string, StateStore>();
 
 /** A prefix no state file, namespace or folder uses yet. */
 function choosePrefix(requested: string | undefined): string {
@@ -72,10 +75,8 @@ async function startMoose(ctx: LabContext, runtime: LabRuntime): Promise<void> {
   ]);
   await waitForVip(ctx, [moose.master, moose.standby], moose.vip, moose.master, masterKeepalived);
   await Promise.all([
-    waitForMooseClient(ctx, moose.standby, 'mfsmetalogger', metalogger as number, moose.vip, /metadata downloaded/),
-    ...moose.chunkservers.map((host, index) =>
-      waitForMooseClient(ctx, host, 'mfschunkserver', chunkservers[index] as number, moose.vip, /registered|connected to Master/i),
-    ),
+    waitForMetalogger(ctx, moose.standby, metalogger as number, moose.vip),
+    ...moose.chunkservers.map((host, index) => waitForChunkserver(ctx, moose.master, host, chunkservers[index] as number)),
   ]);
   ctx.progress(`MooseFS: master on mfsA behind VIP ${moose.vip}, 2 chunkservers, metalogger on mfsB`);
 }
@@ -107,6 +108,23 @@ function buildLab(ctx: LabContext, runtime: LabRuntime, stop: () => Promise<void
     };
   }
   return lab;
+}
+
+/**
+ * Runs bring-up branches in parallel; the first failure aborts the others, and only once all
+ * have settled (nothing is being started any more) is that first error thrown.
+ */
+async function runTogether(tasks: Array<Promise<void>>, abort: AbortController): Promise<void> {
+  let first: { error: unknown } | undefined;
+  await Promise.allSettled(
+    tasks.map((task) =>
+      task.catch((error: unknown) => {
+        first ??= { error };
+        abort.abort();
+      }),
+    ),
+  );
+  if (first) throw first.error;
 }
 
 /** Creates the run's folders and state file; nothing else exists yet. */
@@ -141,6 +159,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   // the subnet is not known before the route is claimed: plan with a placeholder, then re-plan
   const draft = planLab({ prefix, subnetIndex: 0, gluster: wantGluster, moosefs: wantMoose });
   const store = createRun(draft);
+  liveStores.set(prefix, store);
   const abort = new AbortController();
   const ctx: LabContext = { plan: draft, store, signal: abort.signal, progress };
   let markCleanedUp: () => void = () => undefined;
@@ -148,7 +167,9 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     markCleanedUp = resolve;
   });
   // Ctrl-C during bring-up: stop waiting, remove what was made, then let the signal end the process
+  let interruptedByUser = false;
   const removeSignalHandlers = onTerminationSignal(async () => {
+    interruptedByUser = true;
     abort.abort();
     await cleanedUp;
   });
@@ -156,6 +177,9 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
+      // faults still running see the abort: their waits end and they start no new process
+      abort.abort();
+      liveStores.delete(prefix);
       const report = await teardownRun(store.state, store.file);
       if (report.problems.length > 0) {
         throw labError('ha-mount.lab.command', `lab ${prefix} teardown left things behind: ${report.problems.join('; ')}`);
@@ -171,18 +195,65 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     const runtime = new LabRuntime(ctx);
     await createNetwork(ctx);
     await prepareNamespaceFolder(ctx);
-    await Promise.all([startGluster(ctx, runtime), startMoose(ctx, runtime)]);
-    if (abort.signal.aborted) throw labError('ha-mount.lab.interrupted', `lab ${prefix} bring-up interrupted`);
+    await runTogether([startGluster(ctx, runtime), startMoose(ctx, runtime)], abort);
+    if (interruptedByUser) throw labError('ha-mount.lab.interrupted', `lab ${prefix} bring-up interrupted`);
     progress(`lab ${prefix} up in ${((Date.now() - started) / 1000).toFixed(1)} s (subnet ${ctx.plan.subnet}, folder ${ctx.plan.dir})`);
     return buildLab(ctx, runtime, stop);
   } catch (error) {
-    progress(`lab ${prefix}: bring-up failed, removing what was made`);
+    const interrupted = interruptedByUser;
+    progress(`lab ${prefix}: bring-up ${interrupted ? 'interrupted' : 'failed'}, removing what was made`);
     await stop().catch(() => undefined);
     markCleanedUp();
-    throw abort.signal.aborted ? labError('ha-mount.lab.interrupted', `lab ${prefix} bring-up interrupted; everything it made was removed`, error) : error;
+    throw interrupted ? labError('ha-mount.lab.interrupted', `lab ${prefix} bring-up interrupted; everything it made was removed`, error) : error;
   } finally {
     removeSignalHandlers();
   }
+}
+
+/**
+ * Leaves a running lab up after this process exits (demo --keep): later sweeps skip it until
+ * `sweepStaleLabs({ includeKept: true })` or `stopLabRun(prefix)` removes it.
+ */
+export function keepLab(lab: Lab): void {
+  const store = liveStores.get(lab.prefix);
+  if (store) {
+    store.update((state) => {
+      state.kept = true;
+    });
+    return;
+  }
+  const run = readStateFiles(LAB_DEFAULTS.stateDir).find((candidate) => candidate.state.prefix === lab.prefix);
+  if (!run) throw labError('ha-mount.lab.command', `lab ${lab.prefix} has no state file in ${LAB_DEFAULTS.stateDir}: it was stopped or never started`);
+  writeStateFile(run.file, { ...run.state, kept: true });
+}
+
+/** One run as the state folder lists it, for `ha-mount demo --clean` style listings. */
+export interface LabRunInfo {
+  prefix: string;
+  ownerPid: number;
+  ownerAlive: boolean;
+  kept: boolean;
+  createdAt: string;
+  dir: string;
+}
+
+export function listLabRuns(): LabRunInfo[] {
+  return readStateFiles(LAB_DEFAULTS.stateDir).map(({ state }) => ({
+    prefix: state.prefix,
+    ownerPid: state.owner.pid,
+    ownerAlive: state.bootId === readBootId() && isProcessAlive(state.owner.pid, state.owner.startTime),
+    kept: state.kept === true,
+    createdAt: state.createdAt,
+    dir: state.dir,
+  }));
+}
+
+/** Removes one run by prefix (any owner): what `lab.stop()` does, from another process. */
+export async function stopLabRun(prefix: string): Promise<void> {
+  const run = readStateFiles(LAB_DEFAULTS.stateDir).find((candidate) => candidate.state.prefix === prefix);
+  if (!run) throw labError('ha-mount.lab.command', `no lab run "${prefix}" in ${LAB_DEFAULTS.stateDir}: see listLabRuns()`);
+  const report = await teardownRun(run.state, run.file);
+  if (report.problems.length > 0) throw labError('ha-mount.lab.command', `lab ${prefix} teardown left things behind: ${report.problems.join('; ')}`);
 }
 
 /**

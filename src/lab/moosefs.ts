@@ -131,18 +131,35 @@ export async function waitForMaster(ctx: LabContext, host: PlannedHost, pid: num
   );
 }
 
-/** Waits until a chunkserver or metalogger has a connection to the master at the VIP and its log says it is in. */
-export async function waitForMooseClient(ctx: LabContext, host: PlannedHost, daemon: 'mfschunkserver' | 'mfsmetalogger', pid: number, vip: string, logLine: RegExp): Promise<void> {
-  const port = daemon === 'mfschunkserver' ? MOOSEFS_PORTS.chunkserver : MOOSEFS_PORTS.metalogger;
-  const log = `${host.dir}/${daemon}.log`;
+/** Waits until the metalogger is connected to the master at the VIP and has downloaded the metadata (what a takeover needs). */
+export async function waitForMetalogger(ctx: LabContext, host: PlannedHost, pid: number, vip: string): Promise<void> {
+  const log = `${host.dir}/mfsmetalogger.log`;
   await waitFor(
-    `${daemon} on ${host.name} connected to the master at ${vip}:${port}`,
+    `metalogger on ${host.name} connected to the master at ${vip}:${MOOSEFS_PORTS.metalogger} with metadata downloaded`,
     () => {
-      if (!isProcessAlive(pid)) throw labError('ha-mount.lab.command', `${daemon} on ${host.name} exited: ${tailLog(log)}`);
-      const connected = readTcpSockets(pid).some((socket) => socket.state === 'ESTABLISHED' && socket.remoteIp === vip && socket.remotePort === port);
-      return connected && logLine.test(readLog(log));
+      if (!isProcessAlive(pid)) throw labError('ha-mount.lab.command', `mfsmetalogger on ${host.name} exited: ${tailLog(log)}`);
+      const connected = readTcpSockets(pid).some((socket) => socket.state === 'ESTABLISHED' && socket.remoteIp === vip && socket.remotePort === MOOSEFS_PORTS.metalogger);
+      return connected && /metadata downloaded/.test(readLog(log));
     },
     { timeoutMs: LAB_DEFAULTS.mooseReadyMs, intervalMs: 100, signal: ctx.signal, hint: `see ${log}` },
+  );
+}
+
+/** The master's log line that says a chunkserver's registration is complete (it can take chunks now). Pure. */
+export function hasChunkserverRegistered(masterLog: string, ip: string, port = 9422): boolean {
+  return masterLog.split('\n').some((line) => line.includes('chunkserver register end') && line.includes(`ip: ${ip} / port: ${port}`));
+}
+
+/** Waits until the master on `master` logs the registration of the chunkserver on `host`. */
+export async function waitForChunkserver(ctx: LabContext, master: PlannedHost, host: PlannedHost, pid: number): Promise<void> {
+  const log = `${host.dir}/mfschunkserver.log`;
+  await waitFor(
+    `chunkserver on ${host.name} registered with the master on ${master.name}`,
+    () => {
+      if (!isProcessAlive(pid)) throw labError('ha-mount.lab.command', `mfschunkserver on ${host.name} exited: ${tailLog(log)}`);
+      return hasChunkserverRegistered(readLog(`${master.dir}/mfsmaster.log`), host.ip);
+    },
+    { timeoutMs: LAB_DEFAULTS.mooseReadyMs, intervalMs: 100, signal: ctx.signal, hint: `see ${log} and ${master.dir}/mfsmaster.log` },
   );
 }
 

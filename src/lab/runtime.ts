@@ -1,13 +1,13 @@
 import type { LabContext } from './context.js';
 import { netnsPath } from './context.js';
-import { GLUSTERD_PORT, findHostProcesses, startGlusterd, waitForBricks } from './gluster.js';
+import { GLUSTERD_PORT, findHostProcesses, removeStalePidFiles, startGlusterd, waitForBricks } from './gluster.js';
 import { LAB_DEFAULTS } from './lab-defaults.js';
 import { labError } from './lab-error.js';
 import { startKeepalived } from './keepalived.js';
 import { MOOSEFS_PORTS, mooseFolders, startMooseDaemon, waitForMaster } from './moosefs.js';
 import { removeHostAddress } from './netns.js';
 import type { HostRole, PlannedHost } from './plan.js';
-import { findProcessesInNamespaces, isProcessAlive, killProcesses, readNamespaceInode } from './procs.js';
+import { findProcessesInNamespaces, killProcesses, readNamespaceInode } from './procs.js';
 
 /** Starts and stops what each host runs; shared by bring-up and the faults. */
 export class LabRuntime {
@@ -81,6 +81,7 @@ export class LabRuntime {
     }
     const left = this.processesOf(host);
     if (left.length > 0) throw labError('ha-mount.lab.fault', `crashing ${host.name}: processes ${left.map((p) => p.pid).join(', ')} survived SIGKILL`);
+    if (host.roles.includes('glusterd')) removeStalePidFiles(host);
     const vips = [this.ctx.plan.gluster?.vip, this.ctx.plan.moosefs?.vip].filter((vip): vip is string => vip !== undefined);
     for (const vip of vips) await removeHostAddress(host, vip);
   }
@@ -97,10 +98,6 @@ export class LabRuntime {
   /** Records where a takeover master keeps its data (the metalogger's folder). */
   useMetaloggerDataForMaster(host: PlannedHost): void {
     this.masterDataPaths.set(host.name, mooseFolders(host).metalogger);
-  }
-
-  isRunning(pid: number): boolean {
-    return isProcessAlive(pid);
   }
 
   requireGluster(): NonNullable<LabContext['plan']['gluster']> {

@@ -30,6 +30,8 @@ export interface LabState {
   mountNamespaceFiles: string[];
   processes: RecordedProcess[];
   folders: string[];
+  /** left running on purpose (demo --keep): sweeps skip it unless asked to include kept runs */
+  kept?: boolean;
 }
 
 /** A fresh state for a run. Pure. */
@@ -94,6 +96,7 @@ export function parseState(text: string): LabState | undefined {
     typeof state.dir === 'string' &&
     typeof state.etcDir === 'string' &&
     (state.route === undefined || typeof state.route === 'string') &&
+    (state.kept === undefined || typeof state.kept === 'boolean') &&
     isStringArray(state.namespaces) &&
     isStringArray(state.mountNamespaceFiles) &&
     isStringArray(state.folders) &&

@@ -17,6 +17,8 @@ export interface MountOutcome {
   failedAttempts?: string[];
   /** true when nothing was run (--dry-run, mount.ha -f): `command` is what would have run */
   dryRun?: boolean;
+  /** what a real run would have refused or doubted (e.g. the wrong mfsmount), dry runs only */
+  warnings?: string[];
 }
 
 /** Why each server was not used, for error messages ("10.0.0.1:24007: connect timeout 1.5 s"). */

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import type { Runner } from '../exec/run.js';
 import { createSystemResolverDeps } from '../resolve/system-resolver.js';
 import type { ResolverDeps } from '../resolve/resolve-servers.js';
@@ -16,6 +16,8 @@ export interface MounterDeps {
   /** reads /proc/self/mountinfo (and any other file) as text */
   readFile(path: string): Promise<string>;
   stat(path: string): Promise<{ isDirectory(): boolean }>;
+  /** the path with symlinks resolved (the kernel lists mounts by it); skipped when absent */
+  realpath?(path: string): Promise<string>;
   isRoot(): boolean;
   clock: Clock;
 }
@@ -27,6 +29,7 @@ export function createMounterDeps(runner: Runner): MounterDeps {
     resolver: createSystemResolverDeps(),
     readFile: (path) => readFile(path, 'utf8'),
     stat: (path) => stat(path),
+    realpath: (path) => realpath(path),
     isRoot: () => process.getuid?.() === 0,
     clock: {
       now: () => performance.now(),

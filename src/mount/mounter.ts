@@ -27,6 +27,8 @@ export interface MountCallOptions {
   dryRun?: boolean;
   /** deadline of one mount command (default DEFAULTS.commands.mountTimeoutMs) */
   mountTimeoutMs?: number;
+  /** wait for every server's verdict instead of returning once the preferred one answered (-v) */
+  waitForAll?: boolean;
   /** called with the verdicts as soon as resolution is done (for -v before a slow mount) */
   onResolved?: (resolution: Resolution) => void;
 }
@@ -99,13 +101,21 @@ export async function mountSpec(spec: MountSpec, deps: MounterDeps, options: Mou
   await checkMountpoint(spec, await readMountInfo(deps), deps);
   const env = await readEnvironment(backend, deps);
   // build once before any network work: a wrong mfsmount or a bad option fails fast
-  backend.buildMountCommand(spec, { chosen: spec.servers[0] ?? { host: '' }, backups: [] }, env);
+  const warnings: string[] = [];
+  try {
+    backend.buildMountCommand(spec, { chosen: spec.servers[0] ?? { host: '' }, backups: [] }, env);
+  } catch (error) {
+    if (!options.dryRun || !(error instanceof HaMountError) || !error.code.startsWith('ha-mount.backend.')) throw error;
+    warnings.push(error.message);
+  }
+  const buildEnv = options.dryRun ? { ...env, dryRun: true } : env;
 
   let resolution = await resolveServers(spec.servers, deps.resolver, {
     defaultPort: backend.defaultPort,
     ...(options.avoid === undefined ? {} : { avoid: options.avoid }),
     ...(backend.ipv4Only ? { ipv4Only: true } : {}),
   });
+  if (options.waitForAll) resolution = await resolution.rest();
   options.onResolved?.(resolution);
   const timeoutMs = options.mountTimeoutMs ?? DEFAULTS.commands.mountTimeoutMs;
   const tried = new Set<string>();
@@ -122,7 +132,7 @@ export async function mountSpec(spec: MountSpec, deps: MounterDeps, options: Mou
     }
     tried.add(`${next.address}|${next.port}`);
     const choice = buildServerChoice(resolution.candidates, next);
-    const command = backend.buildMountCommand(spec, choice, env);
+    const command = backend.buildMountCommand(spec, choice, buildEnv);
     const outcome = (extra: Partial<MountOutcome>): MountOutcome => ({
       server: choice.chosen,
       backups: choice.backups,
@@ -133,7 +143,7 @@ export async function mountSpec(spec: MountSpec, deps: MounterDeps, options: Mou
       ...(failures.length > 0 ? { failedAttempts: [...failures] } : {}),
       ...extra,
     });
-    if (options.dryRun) return outcome({ dryRun: true });
+    if (options.dryRun) return outcome({ dryRun: true, ...(warnings.length > 0 ? { warnings } : {}) });
 
     const result = await deps.runner(command, { timeoutMs, cwd: '/' });
     if (result.spawnError !== undefined) {
@@ -146,9 +156,9 @@ export async function mountSpec(spec: MountSpec, deps: MounterDeps, options: Mou
   }
 }
 
-/** A killed or half-made attempt can leave a mount behind: detach it so the next server gets a free mountpoint. */
+/** A killed or half-made attempt can leave its mount behind: detach it (ours only) so the next server gets a free mountpoint. */
 async function cleanUpAfterFailure(spec: MountSpec, backend: Backend, deps: MounterDeps): Promise<void> {
-  if (findMountAt(await readMountInfo(deps), spec.mountpoint) === undefined) return;
+  if (findOwnMount(spec, await readMountInfo(deps)) === undefined) return;
   await deps.runner(backend.buildUnmountCommand(spec.mountpoint, { lazy: true }), { timeoutMs: DEFAULTS.commands.umountTimeoutMs, cwd: '/' });
 }
 

@@ -34,7 +34,7 @@ export function findOwnMount(spec: MountSpec, entries: readonly MountInfoEntry[]
 }
 
 /** Throws unless the mountpoint is an existing directory with nothing mounted on it. */
-export async function checkMountpoint(spec: MountSpec, entries: readonly MountInfoEntry[], deps: Pick<MounterDeps, 'stat'>): Promise<void> {
+export async function checkMountpoint(spec: MountSpec, entries: readonly MountInfoEntry[], deps: Pick<MounterDeps, 'stat' | 'realpath'>): Promise<void> {
   const { mountpoint } = spec;
   const existing = findMountAt(entries, mountpoint);
   if (existing !== undefined) {
@@ -64,5 +64,10 @@ export async function checkMountpoint(spec: MountSpec, entries: readonly MountIn
   }
   if (!result.value.stats.isDirectory()) {
     throw new HaMountError('ha-mount.mountpoint.not-directory', `mountpoint ${mountpoint} is not a directory`, ExitCode.USAGE);
+  }
+  // the kernel lists a mount under its real path: a symlinked mountpoint would never be found again
+  const real = deps.realpath === undefined ? undefined : await withDeadline(deps.realpath(mountpoint).catch(() => mountpoint), STAT_DEADLINE_MS);
+  if (real?.done && real.value !== mountpoint) {
+    throw new HaMountError('ha-mount.mountpoint.symlink', `mountpoint ${mountpoint} resolves to ${real.value} (a symbolic link on the way): give the real path, ${real.value}`, ExitCode.USAGE);
   }
 }

@@ -124,7 +124,8 @@ export async function resolveServers(servers: readonly ServerAddress[], deps: Re
     const started = now();
     const state: AddressState = { address, port, settled: false, reachable: false, reason: 'not waited for: a preferred server answered first' };
     const run = withDeadline(
-      deps.connect(address, port, connectTimeoutMs).then(
+      // an injected connect that throws instead of rejecting is still one server's failure
+      Promise.resolve().then(() => deps.connect(address, port, connectTimeoutMs)).then(
         () => undefined,
         (error: unknown) => error,
       ),
@@ -155,7 +156,7 @@ export async function resolveServers(servers: readonly ServerAddress[], deps: Re
     if (isIP(host) !== 0 || host.includes('%')) {
       addresses = [host];
     } else {
-      const looked = await withDeadline(deps.lookup(host).then((found) => ({ found }), (error: unknown) => ({ error })), dnsTimeoutMs);
+      const looked = await withDeadline(Promise.resolve().then(() => deps.lookup(host)).then((found) => ({ found }), (error: unknown) => ({ error })), dnsTimeoutMs);
       if (!looked.done) {
         state.dnsFailure = `DNS timeout after ${formatSeconds(dnsTimeoutMs)}`;
         state.addresses = [];

@@ -36,7 +36,7 @@ const stay = (health: MountHealth, actions: RepairAction[] = []): Decision => ({
 function enter(health: MountHealth, to: MountState, reason: string, now: number, extra: Partial<MountHealth> = {}, action?: string): Decision {
   let outageSince = health.outageSince;
   if (to === 'healthy') outageSince = undefined;
-  else if (outageSince === undefined && (health.state !== 'starting' || to === 'failed' || to === 'hung')) outageSince = now;
+  else if (outageSince === undefined && health.state !== to && (health.state !== 'starting' || to === 'failed' || to === 'hung')) outageSince = now;
   const since = health.state === to ? health.since : now;
   const next: MountHealth = { ...health, state: to, since, reason, badCount: 0, goodCount: 0, ...extra };
   if (outageSince === undefined) delete next.outageSince;
@@ -71,14 +71,18 @@ function onGood(health: MountHealth, context: DecideContext): Decision {
   if (health.state === 'failed' && health.repair === 'remounting') return stay(health);
   if (counted.goodCount < context.probe.rise) return stay(counted);
   const cancel: RepairAction[] = health.repair !== 'none' || health.state === 'hung' ? [{ type: 'cancel-repair' }] : [];
-  const reason = health.state === 'failed' ? 'answers again without a remount' : health.state === 'recovering' ? 'remount confirmed' : 'answers normally again';
+  const confirmed = health.remounts > 0 ? 'remount confirmed' : 'mount confirmed';
+  const reason = health.state === 'failed' ? 'answers again without a remount' : health.state === 'recovering' ? confirmed : 'answers normally again';
   const decision = enter(health, 'healthy', reason, context.now, { attempts: 0, repair: 'none' });
   return { ...decision, actions: cancel };
 }
 
-/** A probe that answered, impaired (slow, brick down, ENOSPC, read-only). */
-function onSoft(health: MountHealth, reason: string, context: DecideContext): Decision {
-  if (context.now < health.holdDownUntil) return stay(health);
+/**
+ * A probe that answered, impaired (slow, brick down, ENOSPC, read-only). During the hold-down
+ * a fresh client is still connecting its bricks: a probe that answered well counts as good.
+ */
+function onSoft(health: MountHealth, reason: string, answered: boolean, context: DecideContext): Decision {
+  if (context.now < health.holdDownUntil) return answered ? onGood(health, context) : stay(health);
   if (health.state === 'failed' && health.repair === 'remounting') return stay(health);
   if (health.state === 'hung' || health.state === 'failed') {
     const decision = enter(health, 'degraded', reason, context.now, { repair: 'none' });
@@ -110,7 +114,7 @@ export function decide(health: MountHealth, signal: HealthSignal, context: Decid
   switch (signal.kind) {
     case 'probe':
       if (signal.verdict === 'ok') return onGood(health, context);
-      if (signal.verdict === 'soft') return onSoft(health, signal.reason, context);
+      if (signal.verdict === 'soft') return onSoft(health, signal.reason, signal.answered === true, context);
       if (signal.verdict === 'bad') return onBad(health, signal.reason, signal.daemonAlive, context);
       // hard: a client still connecting after a remount answers ENOTCONN for a moment
       if (now < health.holdDownUntil && signal.daemonAlive) return stay(health);

@@ -1,7 +1,10 @@
 /** Everything that can happen to a mount, as input of the pure decision function. */
 export type HealthSignal =
-  /** a probe ran to its end; `verdict` already weighed (slow and brick-down are "soft") */
-  | { kind: 'probe'; verdict: 'ok' | 'soft' | 'hard' | 'bad'; reason: string; latencyMs: number; daemonAlive: boolean }
+  /**
+   * a probe ran to its end; `verdict` already weighed (slow and brick-down are "soft");
+   * `answered`: the probe itself answered well and only a side signal (a brick down) made it soft
+   */
+  | { kind: 'probe'; verdict: 'ok' | 'soft' | 'hard' | 'bad'; reason: string; latencyMs: number; daemonAlive: boolean; answered?: boolean }
   /** a probe outlived its deadline */
   | { kind: 'probe-timeout'; timeoutMs: number }
   | { kind: 'mount-absent' }

@@ -207,6 +207,7 @@ export class Supervisor {
     this.deps.onProgress?.(this.spec.name);
     this.lastProbe = { at: this.deps.clock.now(), latencyMs: Math.round(result.latencyMs), verdict: result.verdict, detail: result.detail };
     this.deps.metrics?.observeProbe(this.spec.name, result.latencyMs);
+    this.deps.logger.debug({ mount: this.spec.name, verdict: result.verdict, latencyMs: Math.round(result.latencyMs), detail: result.detail }, 'probe');
     this.downBricks = this.readBricks();
     const daemonAlive = this.daemon === undefined || checkDaemon(this.daemon, this.deps.proc) === 'alive';
     if (this.daemon !== undefined) this.deps.metrics?.setDaemonRss(this.spec.name, daemonAlive ? (this.deps.proc.readStat(this.daemon.pid)?.rssPages ?? 0) * 4096 : undefined);
@@ -398,12 +399,14 @@ export class Supervisor {
       } catch (error) {
         this.recentFailures.set(check.answered, this.deps.clock.now());
         this.remountBusy = false;
+        log.warn({ mount: this.spec.name, err: error, avoid: avoid.map(formatServerAddress) }, `remount attempt of ${this.spec.mountpoint} failed`);
         const reason = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
         this.apply({ kind: 'remount-failed', reason, serverAnswered: true });
         return;
       }
       if (this.stopped) return;
       const server = formatServerAddress(outcome.server);
+      log.info({ mount: this.spec.name, server, mountMs: Math.round(outcome.durationMs), failedAttempts: outcome.failedAttempts, avoid: avoid.map(formatServerAddress), firstAnswer: check.answered }, `mounted ${this.spec.mountpoint} via ${server}`);
       this.deps.metrics?.setServer(this.spec.name, server);
       this.trackDaemon();
       this.remountBusy = false;

@@ -20,7 +20,7 @@ export function weighProbe(result: ProbeResult, downBricks: readonly BrickStatus
     if (result.latencyMs >= slowMs) {
       return { signal: { ...base, verdict: 'soft', reason: `slow: probe took ${(result.latencyMs / 1000).toFixed(1)} s` }, cause: 'slow' };
     }
-    if (downBricks.length > 0) return { signal: { ...base, verdict: 'soft', reason: describeDownBricks(downBricks) }, cause: 'brick_down' };
+    if (downBricks.length > 0) return { signal: { ...base, verdict: 'soft', reason: describeDownBricks(downBricks), answered: true }, cause: 'brick_down' };
     return { signal: { ...base, verdict: 'ok', reason: result.detail }, cause: 'ok' };
   }
   if (result.verdict === 'unsafe') return { signal: { ...base, verdict: 'bad', reason: result.detail }, cause: 'not_mounted' };

@@ -89,6 +89,13 @@ describe('mfs mountinfo and daemon', () => {
     expect(moosefsBackend.isDaemonFor(['mfsmount', '/mfs', '-H', '10.0.0.20', '-P', '9421'], '/mfs')).toBe(true);
     expect(moosefsBackend.isDaemonFor(['/usr/bin/mfsmount', '10.0.0.20:9421:/', '/mfs/'], '/mfs')).toBe(true);
   });
+  it('when the daemon has rewritten its title to "mfsmount (mounted on: DIR)" then it is the daemon for DIR only', () => {
+    const title = ['mfsmount (mounted on: /mfs)', '', '', ''];
+    expect(moosefsBackend.isDaemonFor(title, '/mfs')).toBe(true);
+    expect(moosefsBackend.isDaemonFor(title, '/mfs/')).toBe(true);
+    expect(moosefsBackend.isDaemonFor(title, '/mf')).toBe(false);
+    expect(moosefsBackend.isDaemonFor(['mfsmount (mounted on: /mfs/sub)'], '/mfs')).toBe(false);
+  });
   it('when the path only appears as a value of -S then it is not the daemon for it', () => {
     expect(moosefsBackend.isDaemonFor(['mfsmount', '/other', '-S', '/mfs'], '/mfs')).toBe(false);
     expect(moosefsBackend.isDaemonFor(['mfsmaster', '/mfs'], '/mfs')).toBe(false);

@@ -139,3 +139,10 @@ describe('loadConfig', () => {
     await expect(loadConfig('/etc/x.yaml', async () => 'bogus: 1\n')).rejects.toThrow(/^\/etc\/x\.yaml:1: bogus/);
   });
 });
+
+describe('parseConfig post-remount', () => {
+  it('when post-remount is a shell line instead of a list then it is refused', () => {
+    const text = 'mounts:\n  - name: a\n    volume: v\n    servers: [g]\n    mountpoint: /a\n    post-remount: "systemctl restart nginx; rm -rf /"\n';
+    expect(() => parseConfig('c', text)).toThrow(/c:6: mounts\[0\]\.post-remount: expected a list/);
+  });
+});

@@ -192,6 +192,18 @@ describe('decide: fall and rise', () => {
     expect(health.repair).toBe('remounting');
   });
 
+  it('when a fresh mount answers well with a brick still connecting during the hold-down then it counts toward healthy', () => {
+    const brickDown: HealthSignal = { kind: 'probe', verdict: 'soft', reason: 'brick v-client-1 disconnected', latencyMs: 3, daemonAlive: true, answered: true };
+    const { states } = run(histories['recovering/hold-down']!, [brickDown, brickDown]);
+    expect(states).toEqual(['recovering', 'healthy']);
+  });
+
+  it('when the hold-down is over and a brick stays down then the mount turns degraded after fall probes', () => {
+    const brickDown: HealthSignal = { kind: 'probe', verdict: 'soft', reason: 'brick v-client-1 disconnected', latencyMs: 3, daemonAlive: true, answered: true };
+    const { states } = run(histories.healthy!, [brickDown, brickDown, brickDown], { now: NOW + 10_000 });
+    expect(states).toEqual(['healthy', 'healthy', 'degraded']);
+  });
+
   it('when the hold-down is over then ENOTCONN from a live client fails the mount at once', () => {
     const decision = decide(histories['recovering/hold-down']!, signals['hard/live-daemon']!, context({ now: NOW + 2_001 }));
     expect(decision.health.state).toBe('failed');

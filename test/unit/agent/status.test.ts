@@ -1,0 +1,91 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { describeAgentLiveness, readStatusFile, resolveStateDir, writeStatusFile, type AgentStatus } from '../../../src/agent/status-file.js';
+import { buildStatusReport, formatStatus } from '../../../src/agent/status-format.js';
+import { showStatus } from '../../../src/cli/status-command.js';
+import { HaMountError } from '../../../src/errors.js';
+
+const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
+const status: AgentStatus = {
+  version: 1,
+  pid: 4242,
+  host: 'client1',
+  startedAt: NOW - 3_600_000,
+  updatedAt: NOW - 2_000,
+  sources: ['/etc/ha-mount/ha-mount.yaml'],
+  mounts: [
+    { name: 'data', mountpoint: '/mnt/data', backend: 'glusterfs', state: 'healthy', since: NOW - 180_000, reason: 'probe answered', server: '10.0.0.10', lastProbe: { at: NOW - 500, latencyMs: 12, verdict: 'ok', detail: 'ok' }, remounts: 2, daemonPid: 77 },
+    { name: 'mfs', mountpoint: '/mnt/mfs', backend: 'moosefs', state: 'hung', since: NOW - 7_000, reason: 'hung 5 s: probe got no answer', lastProbe: { at: NOW - 2_000, latencyMs: 5_000, verdict: 'timeout', detail: 'no answer' }, remounts: 0 },
+  ],
+};
+
+describe('formatStatus', () => {
+  it('when the agent runs then the header says so and every mount has its state, since, server, latency and remounts', () => {
+    const lines = formatStatus(status, 'running', NOW);
+    expect(lines[0]).toMatch(/^agent running: pid 4242 on client1/);
+    expect(lines[1]).toMatch(/^MOUNT\s+MOUNTPOINT\s+STATE\s+SINCE\s+SERVER\s+LAST PROBE\s+REMOUNTS\s+REASON$/);
+    expect(lines[2]).toMatch(/^data\s+\/mnt\/data\s+healthy\s+3m ago\s+10\.0\.0\.10\s+12 ms\s+2\s+probe answered$/);
+    expect(lines[3]).toMatch(/^mfs\s+\/mnt\/mfs\s+hung\s+7s ago\s+-\s+>5000 ms\s+0\s+hung 5 s/);
+  });
+
+  it('when the agent is gone then the first line says clearly that no agent runs', () => {
+    expect(formatStatus(status, 'gone', NOW)[0]).toMatch(/^NO AGENT RUNNING: pid 4242 is gone/);
+  });
+
+  it('when the agent stopped writing then it is reported as not answering', () => {
+    expect(formatStatus(status, 'stale', NOW)[0]).toMatch(/^AGENT NOT ANSWERING/);
+  });
+
+  it('when printed as JSON then times are ISO strings beside the numbers', () => {
+    const report = buildStatusReport(status, 'running');
+    expect(report.agent).toMatchObject({ state: 'running', pid: 4242, updatedAt: '2026-11-21T11:59:58.000Z' });
+    expect(report.mounts[0]).toMatchObject({ name: 'data', state: 'healthy', sinceIso: '2026-11-21T11:57:00.000Z' });
+  });
+});
+
+describe('describeAgentLiveness', () => {
+  it.each([
+    [true, NOW - 2_000, 'running'],
+    [true, NOW - 60_000, 'stale'],
+    [false, NOW - 2_000, 'gone'],
+  ] as const)('when the pid exists=%s and the status was written at %i then it is %s', (exists, updatedAt, expected) => {
+    expect(describeAgentLiveness({ ...status, updatedAt }, NOW, () => exists)).toBe(expected);
+  });
+});
+
+describe('the status file', () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when written then it reads back the same and no temp file is left', () => {
+    dir = mkdtempSync(join(tmpdir(), 'ha-mount-state-'));
+    writeStatusFile(join(dir, 'sub'), status);
+    expect(readStatusFile(join(dir, 'sub'))).toEqual(status);
+    expect(readdirSync(join(dir, 'sub'))).toEqual(['status.json']);
+  });
+
+  it('when no agent ever wrote one then status fails with a message that says no agent runs', () => {
+    dir = mkdtempSync(join(tmpdir(), 'ha-mount-state-'));
+    expect(() => showStatus({ print: () => undefined }, { stateDir: dir! })).toThrow(HaMountError);
+    expect(() => showStatus({ print: () => undefined }, { stateDir: dir! })).toThrow(/no agent is running/);
+  });
+
+  it('when status --json runs then it prints the report document', () => {
+    dir = mkdtempSync(join(tmpdir(), 'ha-mount-state-'));
+    writeStatusFile(dir, status);
+    const printed: string[] = [];
+    showStatus({ print: (line) => printed.push(line) }, { stateDir: dir, json: true }, NOW, () => true);
+    expect(JSON.parse(printed.join('\n'))).toMatchObject({ agent: { state: 'running' }, mounts: [{ name: 'data' }, { name: 'mfs' }] });
+    expect(readFileSync(join(dir, 'status.json'), 'utf8')).toContain('"version": 1');
+  });
+
+  it('when HA_MOUNT_STATE_DIR is set then it is the state folder unless an option says otherwise', () => {
+    expect(resolveStateDir(undefined, { HA_MOUNT_STATE_DIR: '/tmp/x' })).toBe('/tmp/x');
+    expect(resolveStateDir('/tmp/y', { HA_MOUNT_STATE_DIR: '/tmp/x' })).toBe('/tmp/y');
+    expect(resolveStateDir(undefined, {})).toBe('/run/ha-mount');
+  });
+});
