@@ -13,7 +13,7 @@ export function registerDemoCommand(program: Command, context: CliContext): void
     .option('--prefix <name>', 'name prefix of the lab (default: random)')
     .action(async (options: { keep?: boolean; clean?: boolean; prefix?: string }) => {
       if (options.clean) {
-        await sweepStaleLabs({ onProgress: (message) => context.print(message) });
+        await sweepStaleLabs({ includeKept: true, onProgress: (message) => context.print(message) });
         context.print('no lab of an earlier run is left');
         return;
       }

@@ -2,7 +2,7 @@
 // [-o options] [-t type.subtype]`. The argv parser is pure; runMountHelper does the mount. This
 // file runs at boot: it imports no logger, mailer, YAML or commander.
 import { buildHelperMountSpec } from '../config/helper-spec.js';
-import { splitOptionString } from '../config/validate.js';
+import { quoteValue, splitOptionString } from '../config/validate.js';
 import { ExitCode, HaMountError } from '../errors.js';
 import { formatCommand } from '../mount/command-text.js';
 import { mountSpec } from '../mount/mounter.js';
@@ -68,11 +68,11 @@ export function parseMountHelperArgs(argv: readonly string[]): MountHelperArgs {
         if (flag === 'n') parsed.noMtab = true;
         if (flag === 'v') parsed.verbose = true;
       }
-    } else if (arg.startsWith('-') && arg !== '-') throw usage(`unknown flag ${JSON.stringify(arg)}`);
+    } else if (arg.startsWith('-') && arg !== '-') throw usage(`unknown flag ${quoteValue(arg)}`);
     else positional.push(arg);
   }
   if (parsed.help) return parsed;
-  if (positional.length !== 2) throw usage(positional.length < 2 ? 'expected a source and a directory' : `unexpected argument ${JSON.stringify(positional[2])}`);
+  if (positional.length !== 2) throw usage(positional.length < 2 ? 'expected a source and a directory' : `unexpected argument ${quoteValue(positional[2] ?? '')}`);
   [parsed.source, parsed.mountpoint] = positional as [string, string];
   return parsed;
 }
@@ -92,7 +92,7 @@ export async function runMountHelper(argv: readonly string[], deps: MounterDeps,
   }
   if (args.namespace !== undefined) {
     // entering another mount namespace needs setns(2), which Node cannot do for its own process
-    throw new HaMountError('ha-mount.helper.namespace', `mount.ha does not support -N ${args.namespace} (mount --namespace); run the mount inside the namespace instead (nsenter -m -t PID mount ...)`, ExitCode.USAGE);
+    throw new HaMountError('ha-mount.helper.namespace', `mount.ha does not support -N ${quoteValue(args.namespace)} (mount --namespace); run the mount inside the namespace instead (nsenter -m -t PID mount ...)`, ExitCode.USAGE);
   }
   const built = buildHelperMountSpec({
     source: args.source,

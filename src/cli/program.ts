@@ -6,7 +6,13 @@ import type { ReadText } from '../config/load-config.js';
 import { ExitCode, HaMountError } from '../errors.js';
 import { runCommand } from '../exec/run.js';
 import { createMounterDeps, type MounterDeps } from '../mount/mounter-deps.js';
+import { registerAgentCommand } from './agent-command.js';
+import { registerCheckCommand } from './check-command.js';
+import { registerDemoCommand } from './demo-command.js';
+import { registerInstallCommands } from './install-command.js';
 import { registerMountCommand } from './mount-command.js';
+import { registerNotifyTestCommand } from './notify-test-command.js';
+import { registerStatusCommand } from './status-command.js';
 import { registerUmountCommand } from './umount-command.js';
 
 /** What every subcommand gets: output and the edges it touches, so tests inject fakes. */
@@ -52,6 +58,12 @@ export function createProgram(context: CliContext = createCliContext()): Command
     .showHelpAfterError('(run ha-mount --help for usage)');
   registerMountCommand(program, context);
   registerUmountCommand(program, context);
+  registerAgentCommand(program, context);
+  registerStatusCommand(program, context);
+  registerCheckCommand(program, context);
+  registerNotifyTestCommand(program, context);
+  registerInstallCommands(program);
+  registerDemoCommand(program, context);
   return program;
 }
 

@@ -29,13 +29,16 @@ function usage(message: string): HaMountError {
 
 /**
  * Parses `servers=`: "+"-separated host[:port] items (gfs2:24007+gfs3), or ":"-separated hosts
- * like GlusterFS's backup-volfile-servers (gfs2:gfs3, IPv6 in brackets: [fe80::1]:[fe80::2]).
+ * like GlusterFS's backup-volfile-servers (gfs2:gfs3, IPv6 in brackets: [fe80::1]:[fe80::2]). In
+ * the ":" form a number right after a host is that host's port (gfs2:24008, gfs2:24008:gfs3): a
+ * host name never ends in a number (validate.ts), so it cannot be a host.
  */
 export function parseServerList(text: string): ServerAddress[] {
-  const items = text.includes('+') ? text.split('+') : splitColonList(text);
+  const fail = (problem: string): HaMountError => usage(`option ${quoteValue(`servers=${text}`)}: ${problem}; expected host1:host2, host1:port or host1:port+host2:port`);
+  const items = text.includes('+') ? text.split('+') : joinPorts(splitColonList(text), fail);
   return items.map((item) => {
     const parsed = parseServerAddress(item);
-    if (!parsed.ok) throw usage(`servers=${text}: ${parsed.problem}; expected host1:host2 or host1:port+host2:port`);
+    if (!parsed.ok) throw fail(parsed.problem);
     return parsed.value;
   });
 }
@@ -56,9 +59,26 @@ function splitColonList(text: string): string[] {
   }
   items.push(current);
   if (items.some((item) => item === '' || (!item.startsWith('[') && isIPv6Literal(item)))) {
-    throw usage(`servers=${text}: an empty item, or an IPv6 address without brackets`);
+    throw usage(`option ${quoteValue(`servers=${text}`)}: an empty item, or an IPv6 address without brackets; expected host1:host2 or host1:port+host2:port`);
   }
   return items;
+}
+
+/** Joins each all-digit item of a ":"-split list to the host before it ("gfs2", "24008" -> "gfs2:24008"). */
+function joinPorts(items: readonly string[], fail: (problem: string) => HaMountError): string[] {
+  const joined: string[] = [];
+  let previousIsHost = false;
+  for (const item of items) {
+    if (!/^\d+$/.test(item)) {
+      joined.push(item);
+      previousIsHost = true;
+      continue;
+    }
+    if (!previousIsHost) throw fail(`${quoteValue(item)} is a port with no host before it`);
+    joined[joined.length - 1] = `${joined[joined.length - 1] ?? ''}:${item}`;
+    previousIsHost = false;
+  }
+  return joined;
 }
 
 /** Takes ha-mount's own options out of a backend option list. Throws a usage error on a bad value. */

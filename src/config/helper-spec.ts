@@ -7,6 +7,7 @@ import { splitHelperOptions } from './helper-options.js';
 import { buildMountSpec, type BuiltMountSpec } from './mount-spec.js';
 import { applyProbeOptions, defaultProbeSettings } from './probe-config.js';
 import { parseSourceSpec } from './source-spec.js';
+import { quoteValue } from './validate.js';
 
 /** What mount(8) passes to mount.ha, or the fields of an fstab line of type `ha`. */
 export interface HelperMountInput {
@@ -26,7 +27,7 @@ export interface HelperMountInput {
 function backendFromType(type: string | undefined): BackendName | undefined {
   if (type === undefined || type === 'ha') return undefined;
   const match = /^(?:fuse\.)?ha\.(.+)$/.exec(type);
-  if (!match?.[1]) throw new HaMountError('ha-mount.helper.type', `filesystem type "${type}" is not ha or ha.BACKEND`, ExitCode.USAGE);
+  if (!match?.[1]) throw new HaMountError('ha-mount.helper.type', `filesystem type ${quoteValue(type)} is not ha or ha.BACKEND`, ExitCode.USAGE);
   return parseBackendName(match[1]);
 }
 
@@ -36,7 +37,7 @@ export function buildHelperMountSpec(input: HelperMountInput): BuiltMountSpec {
   const fromType = backendFromType(input.type);
   const fromOption = helper.backend === undefined ? undefined : parseBackendName(helper.backend);
   if (fromType !== undefined && fromOption !== undefined && fromType !== fromOption) {
-    throw new HaMountError('ha-mount.helper.backend', `type ${input.type} and option backend=${fromOption} disagree; give one of them`, ExitCode.USAGE);
+    throw new HaMountError('ha-mount.helper.backend', `type ${quoteValue(input.type ?? '')} and option backend=${fromOption} disagree; give one of them`, ExitCode.USAGE);
   }
   const backend = fromOption ?? fromType ?? 'glusterfs';
   const source = parseSourceSpec(input.source);

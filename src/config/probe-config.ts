@@ -3,6 +3,7 @@ import { ExitCode, HaMountError } from '../errors.js';
 import { parseDuration } from './duration.js';
 import type { ProbeSettings } from '../types.js';
 import type { ConfigReader } from './config-reader.js';
+import { quoteValue } from './validate.js';
 
 /** The probe keys of the config file (and, prefixed with `probe-`, of mount.ha options). */
 export const PROBE_KEYS = ['interval', 'timeout', 'fall', 'rise', 'slow', 'write'] as const;
@@ -52,7 +53,7 @@ export function checkProbeConsistency(settings: ProbeSettings): string | undefin
 /** Applies text values (from mount.ha `probe-*=` options) over `base`; throws a usage error naming the option. */
 export function applyProbeOptions(base: ProbeSettings, values: Partial<Record<ProbeKey, string>>): ProbeSettings {
   const fail = (key: ProbeKey, expected: string): HaMountError =>
-    new HaMountError('ha-mount.option.invalid', `option probe-${key}=${values[key]}: expected ${expected}`, ExitCode.USAGE);
+    new HaMountError('ha-mount.option.invalid', `option ${quoteValue(`probe-${key}=${values[key] ?? ''}`)}: expected ${expected}`, ExitCode.USAGE);
   const duration = (key: 'interval' | 'timeout' | 'slow', fallback: number): number => {
     const text = values[key];
     if (text === undefined) return fallback;

@@ -12,16 +12,32 @@ const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 // zone ids of link-local IPv6 addresses (fe80::1%eth0) are interface names
 const ZONE = /^[A-Za-z0-9_.-]{1,15}$/;
 
-/** Shows a hostile value safely inside a message (control characters escaped, length capped). */
+// what JSON.stringify leaves raw but a terminal or a log reader acts on: DEL, the C1 controls
+// (U+009B is CSI, a whole escape sequence in one character) and the Unicode line separators
+const RAW_AFTER_JSON = /[\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * Shows a hostile value safely inside a message: double-quoted, every control character escaped
+ * (C0 by JSON.stringify, DEL and C1 as \uXXXX), length capped.
+ */
 export function quoteValue(value: string): string {
   const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
-  return JSON.stringify(shown);
+  return JSON.stringify(shown).replace(RAW_AFTER_JSON, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** True for a hostname made of RFC 1123 labels (letters, digits, inner hyphens; 253 chars at most). */
+// a last label that is all digits or 0x-hex: getaddrinfo reads the whole "name" as an inet_aton
+// number (24007 -> 0.0.93.199, 127.1 -> 127.0.0.1, 010.0.0.1 -> 8.0.0.1, 0x7f000001 -> 127.0.0.1)
+const NUMERIC_LABEL = /^(?:[0-9]+|0[xX][0-9A-Fa-f]*)$/;
+
+/**
+ * True for a hostname made of RFC 1123 labels (letters, digits, inner hyphens; 253 chars at most)
+ * whose last label is not numeric (RFC 1123 2.1, RFC 3696 2: a top-level domain is not all-numeric),
+ * so that no resolver can take it for an IPv4 address in another notation.
+ */
 export function isHostname(host: string): boolean {
   if (host.length === 0 || host.length > 253) return false;
-  return host.split('.').every((label) => LABEL.test(label));
+  const labels = host.split('.');
+  return labels.every((label) => LABEL.test(label)) && !NUMERIC_LABEL.test(labels[labels.length - 1] ?? '');
 }
 
 /** True for an IPv6 literal, with an optional zone id from a safe character set. */
@@ -32,16 +48,22 @@ export function isIPv6Literal(host: string): boolean {
   return isIPv6(address);
 }
 
-/** Checks a host: an RFC 1123 hostname or an IP literal (IPv6 without brackets), nothing else. */
+/**
+ * Checks a host: an RFC 1123 hostname (last label not numeric), a canonical dotted-quad IPv4 (no
+ * leading zeros, which inet_aton reads as octal) or an IPv6 literal (without brackets), nothing else.
+ */
 export function checkHost(host: string): Checked<string> {
   if (isIPv4(host) || isIPv6Literal(host) || isHostname(host)) return { ok: true, value: host };
+  const labels = host.split('.');
   const why = host.startsWith('-')
     ? 'it starts with "-"'
     : /\s/.test(host)
       ? 'it contains white space'
       : /[^A-Za-z0-9.:%_-]/.test(host)
         ? 'it contains characters a hostname cannot have'
-        : 'it is not a valid hostname';
+        : labels.every((label) => LABEL.test(label)) && NUMERIC_LABEL.test(labels[labels.length - 1] ?? '')
+          ? 'a name cannot end in a number, and the resolver would read it as another IPv4 address: write IPv4 as a dotted quad without leading zeros, e.g. 10.0.0.1'
+          : 'it is not a valid hostname';
   return { ok: false, problem: `${quoteValue(host)} is not a hostname or IP address (${why})` };
 }
 

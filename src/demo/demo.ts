@@ -1,12 +1,14 @@
 import { execa, type ResultPromise } from 'execa';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { readStatusFile } from '../agent/status-file.js';
 import { formatDuration } from '../config/duration.js';
-import { installSignalCleanup, startLab } from '../lab/lab.js';
+import { installSignalCleanup, keepLab, startLab } from '../lab/lab.js';
 import type { Lab, LabHost } from '../lab/lab-types.js';
+import { analyzeWrites, parseWriteRecords, type WriteRecord } from '../lab/writer-analysis.js';
+import { runCommand } from '../exec/run.js';
 import type { Command } from '../types.js';
 import { renderDashboard, type DashboardView } from './dashboard.js';
 
@@ -40,6 +42,8 @@ export interface FaultOutcome {
 }
 
 const SMTP_PORT = 2525;
+/** a write slower than this counts as blocked in the user's view */
+const BLOCKED_WRITE_MS = 1_000;
 const distRoot = fileURLToPath(new URL('../../', import.meta.url));
 const haMountBin = join(distRoot, 'bin', 'ha-mount.js');
 const writerScript = join(distRoot, 'src', 'lab', 'writer.js');
@@ -113,7 +117,7 @@ export async function runDemo(options: DemoOptions): Promise<FaultOutcome[]> {
     if (!output.redraw) output.line(`  t+${formatDuration(Date.now() - startedMs)} ${text}`);
   };
   const transitions: Array<{ atMs: number; to: string; reason: string }> = [];
-  const writes: Array<{ atMs: number; ok: boolean; latencyMs: number }> = [];
+  let writes: WriteRecord[] = [];
   let timer: NodeJS.Timeout | undefined;
   try {
     const mountpoint = join(lab.dir, 'mnt', 'rep_vol1');
@@ -121,6 +125,7 @@ export async function runDemo(options: DemoOptions): Promise<FaultOutcome[]> {
     mkdirSync(mountpoint, { recursive: true });
     mkdirSync(stateDir, { recursive: true });
     const configFile = join(lab.dir, 'ha-mount.yaml');
+    const writerOut = join(lab.dir, 'writer.jsonl');
     writeFileSync(configFile, buildDemoConfig(lab, mountpoint));
 
     children.push(
@@ -150,21 +155,6 @@ export async function runDemo(options: DemoOptions): Promise<FaultOutcome[]> {
         },
       ),
     );
-    children.push(
-      spawnInClient(
-        lab,
-        { file: process.execPath, args: [writerScript, join(mountpoint, 'demo-writer'), '--interval', '50', '--out', '-'] },
-        {},
-        options.keep,
-        (line) => {
-          const record = parseJson(line);
-          if (record && typeof record.ok === 'boolean') {
-            writes.push({ atMs: Date.now(), ok: record.ok, latencyMs: Number(record.latencyMs ?? 0) });
-          }
-        },
-      ),
-    );
-
     timer = setInterval(() => {
       const status = readStatusFileQuietly(stateDir);
       if (status) {
@@ -177,6 +167,7 @@ export async function runDemo(options: DemoOptions): Promise<FaultOutcome[]> {
           remounts: mount.remounts,
         }));
       }
+      writes = readWriterRecords(writerOut);
       view.writer = summariseWrites(writes);
       output.redraw?.(renderDashboard(view, Date.now(), { colour: output.colour }));
     }, 250);
@@ -188,6 +179,13 @@ export async function runDemo(options: DemoOptions): Promise<FaultOutcome[]> {
     };
     step('waiting for the agent to mount rep_vol1 through the VIP');
     await waitFor(() => currentState(stateDir) === 'healthy', 60_000, 'rep_vol1 healthy after the first mount');
+    // the user's own writer, in its own process; its folder exists only on the mount, so a
+    // vanished mount gives ENOENT instead of silently writing to the local disk below it
+    const writerDir = join(mountpoint, 'demo-writer');
+    await runCommand({ file: 'mkdir', args: ['-p', writerDir] }, { timeoutMs: 10_000 });
+    children.push(
+      spawnInClient(lab, { file: process.execPath, args: [writerScript, writerDir, '--interval', '50', '--out', writerOut] }, {}, options.keep, () => undefined),
+    );
     await sleep(3_000);
 
     const run = async (fault: string, inject: () => Promise<void>, heal?: () => Promise<void>, healAfterMs = 0): Promise<void> => {
@@ -210,7 +208,7 @@ export async function runDemo(options: DemoOptions): Promise<FaultOutcome[]> {
         ...(detected ? { detectedMs: detected.atMs - faultAt, detectedAs: `${detected.to}${detected.reason ? ` (${detected.reason})` : ''}` } : {}),
         healthyMs: healthyAt - faultAt,
         remounts: currentRemounts(stateDir) - remountsBefore,
-        userWriteGapMs: longestGap(writes.filter((write) => write.atMs >= faultAt)),
+        userWriteGapMs: analyzeWrites(writes.filter((write) => write.t >= faultAt), BLOCKED_WRITE_MS).longestWindowMs,
       });
       await sleep(3_000);
     };
@@ -253,6 +251,7 @@ export async function runDemo(options: DemoOptions): Promise<FaultOutcome[]> {
       removeSignalCleanup();
       output.line('lab removed: no namespace, mount, route or daemon of it is left');
     } else {
+      keepLab(lab);
       for (const child of children) child.unref();
     }
   }
@@ -292,35 +291,28 @@ async function waitFor(condition: () => boolean, timeoutMs: number, what: string
 }
 
 /** Counts of the user's writes and, when the newest failed, since when they have been failing. Pure. */
-export function summariseWrites(writes: ReadonlyArray<{ atMs: number; ok: boolean }>): { ok: number; failed: number; failingSinceMs?: number } {
+export function summariseWrites(writes: readonly WriteRecord[]): { ok: number; failed: number; failingSinceMs?: number } {
   let ok = 0;
   let failed = 0;
   let failingSinceMs: number | undefined;
   for (const write of writes) {
-    if (write.ok) {
+    if (write.ok && write.latencyMs <= BLOCKED_WRITE_MS) {
       ok += 1;
       failingSinceMs = undefined;
     } else {
       failed += 1;
-      failingSinceMs ??= write.atMs;
+      failingSinceMs ??= write.t;
     }
   }
   return failingSinceMs === undefined ? { ok, failed } : { ok, failed, failingSinceMs };
 }
 
-/** The longest span covered by failed writes or writes slower than 1 s (a blocked writer), in ms. Pure. */
-export function longestGap(writes: ReadonlyArray<{ atMs: number; ok: boolean; latencyMs: number }>): number {
-  let longest = 0;
-  let gapStart: number | undefined;
-  for (const write of writes) {
-    const bad = !write.ok || write.latencyMs > 1_000;
-    const startedAt = write.atMs - write.latencyMs;
-    if (bad) {
-      gapStart ??= startedAt;
-      longest = Math.max(longest, write.atMs - gapStart);
-    } else gapStart = undefined;
+function readWriterRecords(file: string): WriteRecord[] {
+  try {
+    return parseWriteRecords(readFileSync(file, 'utf8'));
+  } catch {
+    return [];
   }
-  return Math.round(longest);
 }
 
 function printSummary(output: DemoOutput, outcomes: FaultOutcome[], mails: number): void {

@@ -1,7 +1,7 @@
-import { readlinkSync, readdirSync, statfsSync } from 'node:fs';
+import { readFileSync, readlinkSync, readdirSync, statfsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { findHost, netnsPath } from './context.js';
-import { brickPath, findHostProcesses, removeStalePidFiles, runGluster, startGlusterd, waitForBrickState } from './gluster.js';
+import { brickPath, findHostProcesses, removeStalePidFiles, runGluster, startGlusterd, waitForBrickClients, waitForBrickState } from './gluster.js';
 import { LAB_DEFAULTS } from './lab-defaults.js';
 import { labError, waitFor } from './lab-error.js';
 import type { LabFaults, LabHost } from './lab-types.js';
@@ -44,14 +44,39 @@ function pickLiveGlusterd(runtime: LabRuntime): PlannedHost {
   return chosen;
 }
 
-async function setVolumeOption(runtime: LabRuntime, key: string, value: string): Promise<void> {
+/** Every reconfigure logs the read-only xlator's option: a count of those lines tells that a brick applied new options. */
+const RECONFIGURE_LINE = /option read-only using set value/g;
+
+function countReconfigures(server: PlannedHost): number {
+  const folder = `${server.dir}/log/bricks`;
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return 0;
+  }
+  return names.reduce((sum, name) => sum + (readFileSync(`${folder}/${name}`, 'utf8').match(RECONFIGURE_LINE)?.length ?? 0), 0);
+}
+
+/** Runs a volume set/reset and resolves once every running brick applied it (the CLI returns before that). */
+async function changeVolumeOption(runtime: LabRuntime, args: string[], what: string): Promise<void> {
   const via = pickLiveGlusterd(runtime);
-  await runGluster(runtime.ctx, via, ['volume', 'set', LAB_DEFAULTS.volume, key, value], `setting ${key}=${value} on ${LAB_DEFAULTS.volume}`);
+  const running = runtime.requireGluster().servers.filter((server) => findHostProcesses(server, 'glusterfsd').length > 0);
+  const before = new Map(running.map((server) => [server.name, countReconfigures(server)]));
+  await runGluster(runtime.ctx, via, ['volume', ...args], what);
+  await waitFor(
+    `bricks applied ${what}`,
+    () => running.every((server) => countReconfigures(server) > (before.get(server.name) ?? 0)),
+    { timeoutMs: 10_000, intervalMs: 20, signal: runtime.ctx.signal, hint: `see ${running.map((server) => `${server.dir}/log/bricks/`).join(' and ')}` },
+  );
+}
+
+async function setVolumeOption(runtime: LabRuntime, key: string, value: string): Promise<void> {
+  await changeVolumeOption(runtime, ['set', LAB_DEFAULTS.volume, key, value], `setting ${key}=${value} on ${LAB_DEFAULTS.volume}`);
 }
 
 async function resetVolumeOption(runtime: LabRuntime, key: string): Promise<void> {
-  const via = pickLiveGlusterd(runtime);
-  await runGluster(runtime.ctx, via, ['volume', 'reset', LAB_DEFAULTS.volume, key], `resetting ${key} on ${LAB_DEFAULTS.volume}`);
+  await changeVolumeOption(runtime, ['reset', LAB_DEFAULTS.volume, key], `resetting ${key} on ${LAB_DEFAULTS.volume}`);
 }
 
 /** The fault injection functions of a running lab. */
@@ -129,6 +154,7 @@ export function createFaults(runtime: LabRuntime): LabFaults {
         },
         { timeoutMs: LAB_DEFAULTS.brickReadyMs, intervalMs: 0, signal: ctx.signal, hint: `see ${target.dir}/log/bricks/` },
       );
+      await waitForBrickClients(ctx, target, target);
     },
 
     async moosefsFailover() {
@@ -142,7 +168,7 @@ export function createFaults(runtime: LabRuntime): LabFaults {
       runtime.useMetaloggerDataForMaster(to);
       to.roles = to.roles.map((role) => (role === 'mfsmetalogger' ? 'mfsmaster' : role));
       from.roles = from.roles.map((role) => (role === 'mfsmaster' ? 'mfsmetalogger' : role));
-      await runtime.startRole(to, 'mfsmaster', ['-a']);
+      await runtime.startRole(to, 'mfsmaster');
       runtime.mooseMaster = to;
       // keepalived on the standby takes the VIP once its check sees the new master (and sends gratuitous ARP)
       await waitFor(

@@ -186,12 +186,15 @@ export async function waitForBrickClients(ctx: LabContext, via: PlannedHost, hos
     async () => {
       const stdout = await runGluster(ctx, via, ['volume', 'status', LAB_DEFAULTS.volume, 'clients', '--xml'], `reading the clients of ${LAB_DEFAULTS.volume}`);
       const clients = parseBrickClients(stdout);
-      const own = clients.get(`${host.ip}:${brickPath(host)}`) ?? [];
-      const others = [...clients.entries()].filter(([brick]) => brick !== `${host.ip}:${brickPath(host)}`).flatMap(([, addresses]) => addresses);
-      missing = findMissingClients(own, [...new Set(others)].flatMap((address) => Array(Math.max(...[...clients.entries()].filter(([brick]) => brick !== `${host.ip}:${brickPath(host)}`).map(([, list]) => list.filter((a) => a === address).length))).fill(address)));
+      const key = `${host.ip}:${brickPath(host)}`;
+      const own = clients.get(key) ?? [];
+      missing = [...clients]
+        .filter(([brick]) => brick !== key)
+        .map(([, others]) => findMissingClients(own, others))
+        .reduce((worst, list) => (list.length > worst.length ? list : worst), [] as string[]);
       return missing.length === 0;
     },
-    { timeoutMs, intervalMs: 200, signal: ctx.signal, hint: `still missing: ${missing.join(', ') || 'unknown'}` },
+    { timeoutMs, intervalMs: 200, signal: ctx.signal, hint: () => `still missing: ${missing.join(', ')}` },
   );
 }
 

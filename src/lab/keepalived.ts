@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { LabContext } from './context.js';
 import { inNetns, spawnDaemon } from './context.js';
 import { LAB_DEFAULTS } from './lab-defaults.js';
@@ -120,6 +120,8 @@ export async function startKeepalived(
   });
   writeFileSync(files.config, config, { mode: 0o644 });
   const [pidFile, vrrpPidFile, checkersPidFile] = files.pids;
+  // a SIGKILLed keepalived leaves pid files; while its children are unreaped zombies a new one says "daemon is already running" and exits
+  for (const file of files.pids) rmSync(file, { force: true });
   const pid = await spawnDaemon(
     ctx,
     host,
@@ -127,7 +129,24 @@ export async function startKeepalived(
     inNetns(host.netns, { file: 'keepalived', args: ['-f', files.config, '-p', pidFile, '-r', vrrpPidFile, '-c', checkersPidFile, '-l', '-D', '-n'] }),
     `${host.dir}/keepalived.log`,
   );
+  await waitFor(
+    `keepalived on ${host.name} running its VRRP process`,
+    () => {
+      if (!isProcessAlive(pid)) throw labError('ha-mount.lab.command', `keepalived on ${host.name} exited at start: see ${host.dir}/keepalived.log`);
+      const vrrpPid = Number(readFileIfAny(vrrpPidFile).trim());
+      return Number.isInteger(vrrpPid) && vrrpPid > 0 && isProcessAlive(vrrpPid);
+    },
+    { timeoutMs: LAB_DEFAULTS.daemonReadyMs, signal: ctx.signal, hint: `see ${host.dir}/keepalived.log` },
+  );
   return pid;
+}
+
+function readFileIfAny(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** The host among `candidates` whose eth0 holds `vip` now. */

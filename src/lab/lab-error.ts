@@ -42,8 +42,8 @@ export interface WaitOptions {
   timeoutMs: number;
   intervalMs?: number;
   signal?: AbortSignal;
-  /** appended to the timeout message: where to look */
-  hint?: string;
+  /** appended to the timeout message: where to look (a function when it depends on the last check) */
+  hint?: string | (() => string);
 }
 
 /**
@@ -61,7 +61,8 @@ export async function waitFor<T>(
     const value = await check();
     if (value !== undefined && value !== false) return value;
     if (Date.now() >= deadline) {
-      const hint = options.hint ? `; ${options.hint}` : '';
+      const text = typeof options.hint === 'function' ? options.hint() : options.hint;
+      const hint = text ? `; ${text}` : '';
       throw labError('ha-mount.lab.timeout', `${what}: not ready after ${(options.timeoutMs / 1000).toFixed(0)} s${hint}`);
     }
     await sleep(options.intervalMs ?? LAB_DEFAULTS.pollMs);

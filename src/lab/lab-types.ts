@@ -26,7 +26,9 @@ export interface MooseLab {
 export interface LabOptions {
   /** unique name prefix of this run; generated when absent */
   prefix?: string;
+  /** GlusterFS servers, volume and VIP (default true) */
   gluster?: boolean;
+  /** MooseFS master, metalogger, chunkservers and VIP (default false) */
   moosefs?: boolean;
   /** progress lines for slow steps (install, cluster start) */
   onProgress?: (message: string) => void;
@@ -34,24 +36,29 @@ export interface LabOptions {
 
 /** Fault injection: each function the tests and the demo call. */
 export interface LabFaults {
-  /** SIGKILL the FUSE client daemon serving `mountpoint`; returns its pid */
+  /** SIGKILL the FUSE client daemon serving `mountpoint` (found in the client namespace by argv and /dev/fuse); returns its pid */
   killClientDaemon(mountpoint: string): Promise<number>;
-  /** kill every process of a server host (crash: peers see RST) */
+  /** kill every process of a host (found by network namespace; peers see RST) and drop the VIP a killed keepalived leaves behind */
   crashHost(host: LabHost): Promise<void>;
-  /** bring a crashed host's services back */
+  /** bring a crashed host's services back; for a GlusterFS server, resolves once its brick is online and the clients of the other brick reconnected to it */
   restartHost(host: LabHost): Promise<void>;
-  /** cut a host's link: packets vanish, no RST */
+  /** cut a host's link (its switch-side veth down): packets vanish, no RST; its keepalived sees the link down and gives up the VIP */
   partitionHost(host: LabHost): Promise<void>;
+  /** restore the link; returns at once (FUSE clients reconnect by themselves, after their ping-timeout disconnect) */
   healHost(host: LabHost): Promise<void>;
+  /** SIGTERM glusterd only (as `systemctl stop glusterd`): bricks keep serving, the keepalived health check fails */
   stopGlusterd(host: LabHost): Promise<void>;
+  /** start glusterd again; resolves once it listens */
   startGlusterd(host: LabHost): Promise<void>;
+  /** SIGKILL the host's brick process; resolves once glusterd reports it offline */
   stopBrick(host: LabHost): Promise<void>;
+  /** `gluster volume start rep_vol1 force`; resolves once the brick is online and the clients reconnected to it */
   startBrick(host: LabHost): Promise<void>;
-  /** kill the MooseFS master, move the VIP to the standby and start a master there from the metalogger's data */
+  /** kill the MooseFS master host, start `mfsmaster -a` on the standby from its metalogger's data; resolves once keepalived moved the VIP there */
   moosefsFailover(): Promise<void>;
-  /** fill the GlusterFS volume until ENOSPC; `undo` frees it */
+  /** make every brick refuse writes with ENOSPC (storage.reserve above the disk size); `undo` frees it */
   fillVolume(): Promise<{ undo(): Promise<void> }>;
-  /** make the GlusterFS volume read-only; `undo` makes it writable */
+  /** make the GlusterFS volume read-only (features.read-only: EROFS at once); `undo` makes it writable */
   makeReadOnly(): Promise<{ undo(): Promise<void> }>;
 }
 

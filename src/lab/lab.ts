@@ -13,15 +13,14 @@ import { seedMasterMetadata, waitForChunkserver, waitForMetalogger } from './moo
 import { prepareNamespaceFolder } from './mountns.js';
 import { claimSubnet, createNetwork } from './netns.js';
 import { generatePrefix, isValidPrefix, type LabPlan, planLab, toLabHost } from './plan.js';
-import { isProcessAlive, readBootId, readStartTime } from './procs.js';
+import { readBootId, readStartTime } from './procs.js';
 import { LabRuntime } from './runtime.js';
 import { onTerminationSignal } from './signals.js';
-import { StateStore, createState, readStateFiles, writeStateFile } from './state.js';
+import { liveStores } from './runs.js';
+import { StateStore, createState, readStateFiles } from './state.js';
 
 export { sweepStaleLabs } from './cleanup.js';
-
-/** The state stores of the labs this process runs: keepLab must change the copy that later writes go through. */
-const liveStores = new Map<string, StateStore>();
+export { keepLab, listLabRuns, stopLabRun, type LabRunInfo } from './runs.js';
 
 /** A prefix no state file, namespace or folder uses yet. */
 function choosePrefix(requested: string | undefined): string {
@@ -50,6 +49,8 @@ async function startGluster(ctx: LabContext, runtime: LabRuntime): Promise<void>
   await Promise.all(gluster.servers.map((host) => setUpGlusterHost(ctx, host)));
   // keepalived starts while the volume is created: the VIP is then ready as soon as the bricks
   const keepalived = Promise.all(gluster.servers.map((host) => runtime.startRole(host, 'keepalived-gluster')));
+  // awaited below; until then a failure must not count as unhandled
+  keepalived.catch(() => undefined);
   ctx.progress('GlusterFS: forming the cluster and creating rep_vol1 (replica 2)');
   await formCluster(ctx, first, second);
   await createVolume(ctx, gluster.servers);
@@ -208,52 +209,6 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   } finally {
     removeSignalHandlers();
   }
-}
-
-/**
- * Leaves a running lab up after this process exits (demo --keep): later sweeps skip it until
- * `sweepStaleLabs({ includeKept: true })` or `stopLabRun(prefix)` removes it.
- */
-export function keepLab(lab: Lab): void {
-  const store = liveStores.get(lab.prefix);
-  if (store) {
-    store.update((state) => {
-      state.kept = true;
-    });
-    return;
-  }
-  const run = readStateFiles(LAB_DEFAULTS.stateDir).find((candidate) => candidate.state.prefix === lab.prefix);
-  if (!run) throw labError('ha-mount.lab.command', `lab ${lab.prefix} has no state file in ${LAB_DEFAULTS.stateDir}: it was stopped or never started`);
-  writeStateFile(run.file, { ...run.state, kept: true });
-}
-
-/** One run as the state folder lists it, for `ha-mount demo --clean` style listings. */
-export interface LabRunInfo {
-  prefix: string;
-  ownerPid: number;
-  ownerAlive: boolean;
-  kept: boolean;
-  createdAt: string;
-  dir: string;
-}
-
-export function listLabRuns(): LabRunInfo[] {
-  return readStateFiles(LAB_DEFAULTS.stateDir).map(({ state }) => ({
-    prefix: state.prefix,
-    ownerPid: state.owner.pid,
-    ownerAlive: state.bootId === readBootId() && isProcessAlive(state.owner.pid, state.owner.startTime),
-    kept: state.kept === true,
-    createdAt: state.createdAt,
-    dir: state.dir,
-  }));
-}
-
-/** Removes one run by prefix (any owner): what `lab.stop()` does, from another process. */
-export async function stopLabRun(prefix: string): Promise<void> {
-  const run = readStateFiles(LAB_DEFAULTS.stateDir).find((candidate) => candidate.state.prefix === prefix);
-  if (!run) throw labError('ha-mount.lab.command', `no lab run "${prefix}" in ${LAB_DEFAULTS.stateDir}: see listLabRuns()`);
-  const report = await teardownRun(run.state, run.file);
-  if (report.problems.length > 0) throw labError('ha-mount.lab.command', `lab ${prefix} teardown left things behind: ${report.problems.join('; ')}`);
 }
 
 /**

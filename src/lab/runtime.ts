@@ -1,6 +1,6 @@
 import type { LabContext } from './context.js';
 import { netnsPath } from './context.js';
-import { GLUSTERD_PORT, findHostProcesses, removeStalePidFiles, startGlusterd, waitForBricks } from './gluster.js';
+import { GLUSTERD_PORT, findHostProcesses, removeStalePidFiles, startGlusterd, waitForBrickClients, waitForBricks } from './gluster.js';
 import { LAB_DEFAULTS } from './lab-defaults.js';
 import { labError } from './lab-error.js';
 import { startKeepalived } from './keepalived.js';
@@ -23,7 +23,7 @@ export class LabRuntime {
   }
 
   /** Starts one role on a host; resolves once the daemon is up where that can be seen locally. */
-  async startRole(host: PlannedHost, role: HostRole, extraArgs: string[] = []): Promise<number> {
+  async startRole(host: PlannedHost, role: HostRole): Promise<number> {
     const { plan } = this.ctx;
     switch (role) {
       case 'glusterd':
@@ -49,7 +49,8 @@ export class LabRuntime {
         });
       }
       case 'mfsmaster': {
-        const pid = await startMooseDaemon(this.ctx, host, 'mfsmaster', this.requireMoose().vip, extraArgs, this.masterDataPaths.get(host.name));
+        // -a: a master killed by a crash left no metadata.mfs, only metadata.mfs.back and change logs
+        const pid = await startMooseDaemon(this.ctx, host, 'mfsmaster', this.requireMoose().vip, ['-a'], this.masterDataPaths.get(host.name));
         await waitForMaster(this.ctx, host, pid);
         return pid;
       }
@@ -63,7 +64,10 @@ export class LabRuntime {
   async startHost(host: PlannedHost): Promise<void> {
     const order: HostRole[] = ['glusterd', 'mfsmaster', 'mfsmetalogger', 'mfschunkserver', 'keepalived-gluster', 'keepalived-moosefs'];
     for (const role of order) if (host.roles.includes(role)) await this.startRole(host, role);
-    if (host.roles.includes('glusterd')) await waitForBricks(this.ctx, host, [host]);
+    if (host.roles.includes('glusterd')) {
+      await waitForBricks(this.ctx, host, [host]);
+      await waitForBrickClients(this.ctx, host, host);
+    }
   }
 
   /** Every live process inside the host's network namespace. */

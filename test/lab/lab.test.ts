@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand } from '../../src/exec/run.js';
 import {
   mountGluster,
@@ -56,6 +56,16 @@ beforeAll(async () => {
   removeSignalCleanup = installSignalCleanup(lab);
   await mountGluster(lab, mountpoint('g'));
   await mountMoose(lab, mountpoint('m'));
+});
+
+// a failed test prints the server logs that explain it: the run folder is gone after stop()
+afterEach(({ task }) => {
+  if (task.result?.state !== 'fail' || !lab) return;
+  for (const file of ['gfs1/keepalived.log', 'gfs2/keepalived.log', 'mfsB/keepalived.log', 'gfs1/log/glusterd.log']) {
+    const path = `${lab.dir}/${file}`;
+    if (!existsSync(path)) continue;
+    console.log(`--- ${file}\n${readFileSync(path, 'utf8').trimEnd().split('\n').slice(-15).join('\n')}`);
+  }
 });
 
 afterAll(async () => {

@@ -109,6 +109,9 @@ export const sourceWithHostileHostArb: fc.Arbitrary<string> = fc
 /** Directories the fake machine has. */
 export const KNOWN_DIRECTORIES = ['/data', '/mnt/gfs', '/srv/a-b_c.d', '/mnt/x:y', '/mnt/a=b'];
 
+/** Paths an admin could really have made (mkdir accepts them); validation, not the file system, must refuse them. */
+export const ODD_DIRECTORIES = ['/mnt/a b', '/mnt/$x', '/mnt/a\tb', '/mnt/`id`', '/mnt/a*', '/mnt/a?b', '/mnt/[ab]', '/mnt/a\nb', '/mnt/-o', '/mnt/é', '/mnt/a;b', "/mnt/a'b", '/mnt/a\\b', '/mnt/a|b', '/mnt/a&b', '/mnt/a(b)', '/mnt/a>b'];
+
 /** Mountpoints: known directories as written in many equivalent ways, plus hostile and relative paths. */
 export const mountpointArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 5, arbitrary: fc.constantFrom(...KNOWN_DIRECTORIES) },
@@ -118,6 +121,7 @@ export const mountpointArb: fc.Arbitrary<string> = fc.oneof(
       .tuple(fc.constantFrom('/', '//', '/./', '/../'), fc.constantFrom(...KNOWN_DIRECTORIES), fc.constantFrom('', '/', '/.', '/x/..', '//', '/./', '/../data'))
       .map(([lead, dir, tail]) => `${lead}${dir.slice(1)}${tail}`),
   },
+  { weight: 1, arbitrary: fc.constantFrom(...ODD_DIRECTORIES) },
   { weight: 1, arbitrary: fc.constantFrom('/nonexistent', '/etc/passwd', '/', '/..', '/data/..', 'data', './data', '', '-o', '/data\0', '/da ta', '/data;rm -rf /', '/$(id)', '/data\n/etc') },
   { weight: 2, arbitrary: hostileText },
 );
@@ -128,7 +132,7 @@ export const optionTokenArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom('mfscachemode=AUTO', 'mfsmkdircopysgid', 'mfsacl', 'mfstimeout=10', 'mfsdelayedinit', 'allow_other', 'nonempty') },
   { weight: 3, arbitrary: fc.constantFrom('backend=glusterfs', 'backend=moosefs', 'backend=lizardfs', 'backend=nfs', 'backend=', 'servers=gfs2:gfs3', 'servers=gfs2:24008+gfs3', 'servers=[fe80::1]:[::2]', 'servers=;rm', 'servers=', 'name=shared', 'name=a b', 'probe-interval=1s', 'probe-interval=1ms', 'probe-timeout=5s', 'probe-fall=3', 'probe-rise=0', 'probe-slow=2s', 'probe-write=yes', 'probe-write=maybe', 'on-hang-remount-after=30s', 'on-hang-remount-after=1', 'probe-bogus=1') },
   { weight: 2, arbitrary: fc.constantFrom('ping-timeout=5', 'ping-timeout=off', 'ping-timeout=1', 'ping-timeout=-1', 'ping-timeout', 'xlator-option=*-client-*.ping-timeout=7') },
-  { weight: 2, arbitrary: fc.constantFrom('_netdev', 'nofail', 'noauto', 'auto', 'defaults', 'user', 'users', 'x-systemd.automount', 'x-systemd.requires=glusterd.service', 'comment=systemd.automount', 'X-mount.mkdir') },
+  { weight: 2, arbitrary: fc.constantFrom('_netdev', 'nofail', 'noauto', 'auto', 'defaults', 'user', 'users', 'x-systemd.automount', 'x-systemd.requires=glusterd.service', 'comment=systemd.automount') },
   { weight: 1, arbitrary: fc.constantFrom('backup-volfile-servers=evil:host', 'backupvolfile-server=x', 'server-port=1', 'volume-id=x', 'subdir-mount=/x', 'mfsmaster=evil', 'mfsport=1', 'mfssubfolder=/x') },
   { weight: 3, arbitrary: hostileText },
   { weight: 1, arbitrary: fc.tuple(fc.stringMatching(/^[a-z][a-z-]{0,8}$/), hostileText).map(([key, value]) => `${key}=${value}`) },

@@ -16,6 +16,7 @@ import {
   KNOWN_DIRECTORIES,
   looseArgvArb,
   mountpointArb,
+  ODD_DIRECTORIES,
   optionStringArb,
   rarely,
   runs,
@@ -50,7 +51,11 @@ const execGroupArb: fc.Arbitrary<readonly string[]> = fc.oneof(
 
 const callArb = fc.record({
   source: sourceTextArb,
-  mountpoint: fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...KNOWN_DIRECTORIES) }, { weight: 3, arbitrary: mountpointArb }),
+  mountpoint: fc.oneof(
+    { weight: 2, arbitrary: fc.constantFrom(...KNOWN_DIRECTORIES) },
+    { weight: 3, arbitrary: mountpointArb },
+    { weight: 1, arbitrary: fc.constantFrom(...ODD_DIRECTORIES) },
+  ),
   groups: fc.array(execGroupArb, { maxLength: 4 }),
   rareFlag: rarely(fc.constantFrom(['-N', '/proc/1/ns/mnt'], ['-h'], ['--help']), 15),
   stray: rarely(hostileText, 10),
@@ -112,7 +117,7 @@ describe('exec guard (property)', () => {
       { numRuns: runs(1_000) },
     );
     // the property is only worth something if the generators reach the exec
-    expect(executed).toBeGreaterThan(runs(1_000) / 8);
+    expect(executed).toBeGreaterThan(runs(1_000) / 14);
     expect(mounted).toBeGreaterThan(0);
   });
 
@@ -131,15 +136,18 @@ describe('exec guard (property)', () => {
   it('when a spec is mounted with -f (dry run) then the command it would run is as guarded as one it runs', async () => {
     const dryArb = fc.record({
       source: sourceTextArb,
-      mountpoint: mountpointArb,
-      options: fc.array(optionStringArb, { maxLength: 2 }),
+      mountpoint: fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...KNOWN_DIRECTORIES) }, { weight: 2, arbitrary: mountpointArb }, { weight: 1, arbitrary: fc.constantFrom(...ODD_DIRECTORIES) }),
+      options: fc.oneof(
+        fc.array(benignOptionTokenArb, { maxLength: 4 }),
+        fc.array(optionStringArb, { maxLength: 2 }).map((lists) => lists.flatMap(({ text }) => text.split(','))),
+      ),
       type: fc.constantFrom('ha', 'ha.glusterfs', 'ha.moosefs', 'ha.lizardfs'),
       plan: machinePlanArb,
     });
     let built = 0;
     await fc.assert(
       fc.asyncProperty(dryArb, async ({ source, mountpoint, options, type, plan }) => {
-        const tokens = options.flatMap(({ text }) => text.split(',')).filter((token) => token !== '');
+        const tokens = options.filter((token) => token !== '');
         const spec = settle(() => buildHelperMountSpec({ source, mountpoint, options: tokens, type, sloppy: true }));
         if (!spec.ok) return;
         const { deps, record } = recordingMachine(plan);

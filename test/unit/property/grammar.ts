@@ -134,9 +134,12 @@ export function isOptionToken(token: string): boolean {
 /** ha-mount's own option keys, as the README and mount.ha's usage name them (never a backend's). */
 export const HELPER_ONLY_KEYS = ['backend', 'servers', 'name', 'on-hang-remount-after', 'probe-interval', 'probe-timeout', 'probe-fall', 'probe-rise', 'probe-slow', 'probe-write'];
 
-/** Options only mount(8), systemd and fstab readers act on (mount(8) "FILESYSTEM-INDEPENDENT MOUNT OPTIONS", systemd.mount(5)). */
+/**
+ * Options only mount(8), systemd and fstab readers act on (mount(8) "FILESYSTEM-INDEPENDENT MOUNT
+ * OPTIONS": X-* are "not sent to the mount.type helpers", x-* are kept for user space; systemd.mount(5)).
+ */
 export function isFstabOnlyToken(token: string): boolean {
-  return ['_netdev', 'nofail', 'noauto', 'auto', 'defaults', 'user', 'users', 'nouser', 'owner', 'group'].includes(token) || token.startsWith('x-') || token.startsWith('comment=');
+  return ['_netdev', 'nofail', 'noauto', 'auto', 'defaults', 'user', 'users', 'nouser', 'owner', 'group'].includes(token) || /^[xX]-/.test(token) || token.startsWith('comment=');
 }
 
 /** The key of a `key=value` token. */
