@@ -35,7 +35,7 @@ export interface MountHelperArgs {
 /** Usage text for -h and usage errors. */
 export const MOUNT_HELPER_USAGE = `usage: mount.ha host1[,host2...][:port]:/volume[/subdir] DIR [-sfnv] [-o options] [-t ha.BACKEND]
 helper options (taken out before the backend sees the rest):
-  backend=glusterfs|moosefs|lizardfs   servers=gfs2:gfs3 (or host:port+host:port)   name=NAME
+  backend=glusterfs|moosefs|lizardfs   servers=gfs2:gfs3 (host:port, or host:port+host:port)   name=NAME
   ping-timeout=N|off (GlusterFS)       probe-interval=1s probe-timeout=5s probe-fall=3 probe-rise=2
   probe-slow=2s probe-write=yes|no     on-hang-remount-after=30s`;
 
@@ -100,6 +100,7 @@ export async function runMountHelper(argv: readonly string[], deps: MounterDeps,
     options: args.options,
     ...(args.type === undefined ? {} : { type: args.type }),
     sloppy: args.sloppy,
+    origin: 'mount.ha',
   });
   if (args.verbose) {
     for (const problem of built.ignored) output.print(`mount.ha: ignoring option ${problem.option} (-s): ${problem.reason}`);

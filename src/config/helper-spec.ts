@@ -22,6 +22,8 @@ export interface HelperMountInput {
   probeBase?: ProbeSettings;
   /** mount.ha -s: drop options the backend does not know instead of failing */
   sloppy?: boolean;
+  /** 'mount.ha' when mount(8) ran the helper: errors then point at its -s flag */
+  origin?: 'mount.ha';
 }
 
 function backendFromType(type: string | undefined): BackendName | undefined {
@@ -54,6 +56,6 @@ export function buildHelperMountSpec(input: HelperMountInput): BuiltMountSpec {
       probe: applyProbeOptions(input.probeBase ?? defaultProbeSettings(), helper.probe),
       onHang: helper.hangRemountAfterMs === undefined ? {} : { remountAfterMs: helper.hangRemountAfterMs },
     },
-    { sloppy: input.sloppy ?? false },
+    { sloppy: input.sloppy ?? false, ...(input.origin === undefined ? {} : { origin: input.origin }) },
   );
 }

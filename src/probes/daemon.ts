@@ -11,21 +11,26 @@ export interface DaemonRef {
 /** Whether a tracked daemon still runs: gone, a zombie, or its pid now names another process. */
 export type DaemonStatus = 'alive' | 'gone' | 'zombie' | 'reused';
 
-/**
- * Finds the FUSE daemon serving `mountpoint` from /proc/PID/cmdline. When several match (an
- * old one lingering after a lazy unmount and the new one), the newest wins. Undefined when none.
- */
-export function findDaemon(mountpoint: string, backend: Pick<Backend, 'isDaemonFor'>, proc: ProcReader, skipPid?: number): DaemonRef | undefined {
-  let found: DaemonRef | undefined;
+/** Every live FUSE daemon whose command line serves `mountpoint`, oldest first. */
+export function findDaemons(mountpoint: string, backend: Pick<Backend, 'isDaemonFor'>, proc: ProcReader): DaemonRef[] {
+  const found: DaemonRef[] = [];
   for (const pid of proc.listPids()) {
-    if (pid === skipPid || pid === process.pid) continue;
+    if (pid === process.pid) continue;
     const argv = proc.readCmdline(pid);
     if (argv === undefined || !backend.isDaemonFor(argv, mountpoint)) continue;
     const stat = proc.readStat(pid);
     if (stat === undefined || stat.state === 'Z') continue;
-    if (found === undefined || stat.startTime > found.startTime) found = { pid, startTime: stat.startTime, argv };
+    found.push({ pid, startTime: stat.startTime, argv });
   }
-  return found;
+  return found.sort((a, b) => a.startTime - b.startTime || a.pid - b.pid);
+}
+
+/**
+ * Finds the FUSE daemon serving `mountpoint` from /proc/PID/cmdline. When several match (an
+ * old one lingering after a lazy unmount and the new one), the newest wins. Undefined when none.
+ */
+export function findDaemon(mountpoint: string, backend: Pick<Backend, 'isDaemonFor'>, proc: ProcReader): DaemonRef | undefined {
+  return findDaemons(mountpoint, backend, proc).at(-1);
 }
 
 /** kill(pid, 0) first (no /proc read when the pid is gone), then the /proc check. */

@@ -1,6 +1,6 @@
 import { DEFAULTS } from '../defaults.js';
 import { toFailureReason, type FailureReason } from '../metrics/failure-reason.js';
-import { checkDaemon, findDaemon, type DaemonRef } from '../probes/daemon.js';
+import { checkDaemon, findDaemon, findDaemons, type DaemonRef } from '../probes/daemon.js';
 import { watchDaemon, type StopWatching } from '../probes/daemon-watcher.js';
 import type { BrickStatus } from '../probes/gluster-log.js';
 import { inspectMountPresence, type MountPresence } from '../probes/mount-presence.js';
@@ -409,6 +409,7 @@ export class Supervisor {
       log.info({ mount: this.spec.name, server, mountMs: Math.round(outcome.durationMs), failedAttempts: outcome.failedAttempts, avoid: avoid.map(formatServerAddress), firstAnswer: check.answered }, `mounted ${this.spec.mountpoint} via ${server}`);
       this.deps.metrics?.setServer(this.spec.name, server);
       this.trackDaemon();
+      await this.killStrayDaemons();
       this.remountBusy = false;
       const initial = !this.mountedOnce;
       this.mountedOnce = true;
@@ -438,6 +439,20 @@ export class Supervisor {
       this.deps.logger.info({ mount: this.spec.name, pid: next.pid, outcome }, 'old FUSE daemon ended');
     }
     this.daemon = undefined;
+  }
+
+  /**
+   * After a mount, only the tracked daemon may serve the mountpoint: a failed attempt can leave
+   * a client behind (mount.glusterfs's own check may give up while its daemon still starts).
+   */
+  private async killStrayDaemons(): Promise<void> {
+    const tracked = this.daemon?.pid;
+    if (tracked === undefined) return;
+    for (const stray of findDaemons(this.spec.mountpoint, this.deps.backend, this.deps.proc)) {
+      if (stray.pid === tracked) continue;
+      const outcome = await this.deps.killDaemon(stray, this.spec.mountpoint);
+      this.deps.logger.warn({ mount: this.spec.name, pid: stray.pid, outcome }, 'stray FUSE daemon of a failed mount attempt ended');
+    }
   }
 
   private async runPostRemount(argv: string[]): Promise<void> {

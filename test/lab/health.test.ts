@@ -287,14 +287,17 @@ describe('health watching and self-healing on the lab', () => {
     const rssAfter = agent.rssKb();
     const daemons = daemonsFor(agent.mountpoint, 'glusterfs');
     const mountEntries = parseMountInfo(readFileSync('/proc/self/mountinfo', 'utf8')).filter((entry) => entry.mountpoint === agent.mountpoint);
-    results.killCycles = { cycles: 100, msPerCycle: Math.round((Date.now() - started) / 90), fdBefore, fdAfter, rssKbBefore: rssBefore, rssKbAfter: rssAfter, daemons: daemons.length, mountEntries: mountEntries.length };
+    results.killCycles = { cycles: 100, remounts: agent.mount()?.remounts, strayDaemonsEnded: agent.logLines(/stray FUSE daemon/), msPerCycle: Math.round((Date.now() - started) / 90), fdBefore, fdAfter, rssKbBefore: rssBefore, rssKbAfter: rssAfter, daemons: daemons.length, mountEntries: mountEntries.length };
     expect(daemons).toHaveLength(1);
     expect(mountEntries).toHaveLength(1);
     expect(agent.child.exitCode).toBeNull();
     expect(fdAfter).toBeLessThanOrEqual(fdBefore + 2);
     // V8 grows its heap lazily: 300 cycles under the same cap plateaued at ~79 MB RSS (measured)
     expect(rssAfter).toBeLessThan(rssBefore + 32 * 1024);
-    expect(agent.mount()?.remounts).toBe(100);
+    // each kill is one remount; a failed attempt inside mount.glusterfs may add one (reported)
+    expect(agent.logLines(/"to":"failed".*FUSE daemon \d+ died/)).toBe(100);
+    expect(agent.mount()!.remounts).toBeGreaterThanOrEqual(100);
+    expect(agent.mount()!.remounts).toBeLessThanOrEqual(103);
   }, 180_000);
 
   it('when heavy writes run through the mount for 2 minutes then there is no remount and no false failure', async () => {

@@ -87,3 +87,18 @@ describe('watchMount', () => {
     expect(world.unmountCalls).toBe(0);
   });
 });
+
+describe('hooks', () => {
+  it('when the metrics registry of src/metrics is passed as the supervisor metrics then it fits as it is', async () => {
+    const { createMetrics } = await import('../../../src/metrics/metrics.js');
+    const { createSupervisor } = await import('../../../src/supervisor/supervisor.js');
+    const metrics = createMetrics({ processMetrics: false });
+    const world = new FakeWorld(makeSpec());
+    world.mountNow();
+    const supervisor = createSupervisor(world.spec, { ...world.deps(), metrics });
+    supervisor.start();
+    await world.clock.advance(1_000);
+    supervisor.stop();
+    expect(await metrics.render()).toMatch(/data/);
+  });
+});

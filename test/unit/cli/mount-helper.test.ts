@@ -67,6 +67,26 @@ describe('runMountHelper', () => {
     await runMountHelper(['vip:/rep_vol1', '/data', '-s', '-o', 'bogus,acl'], machine.deps, output());
     expect(machine.commands[0]?.args.at(-1)).toBe('xlator-option=*-client-*.ping-timeout=10,acl');
   });
+  it('when -N, an unknown flag or an extra argument carries control characters then the message shows them escaped', async () => {
+    const machine = fakeMachine({ network: network() });
+    const cases: [string[], string][] = [
+      [['vip:/v', '/data', '-N', '12\u001b[31m34'], 'does not support -N "12\\u001b[31m34"'],
+      [['vip:/v', '/data', '-h\u007f'], 'unknown flag "-h\\u007f"'],
+      [['vip:/v', '/data', 'x\u009b2J\nINJECTED'], 'unexpected argument "x\\u009b2J\\nINJECTED"'],
+    ];
+    for (const [argv, shown] of cases) {
+      const error = await runMountHelper(argv, machine.deps, output()).then(
+        () => undefined,
+        (caught: Error) => caught,
+      );
+      expect(error?.message).toContain(shown);
+      expect(error?.message).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]|\nINJECTED/);
+    }
+  });
+  it('when an unknown option is refused then the message points at mount.ha -s', async () => {
+    const machine = fakeMachine({ network: network() });
+    await expect(runMountHelper(['vip:/rep_vol1', '/data', '-o', 'bogus'], machine.deps, output())).rejects.toThrow('bogus is not a GlusterFS mount option (see man 8 mount.glusterfs) (mount.ha -s ignores unknown options)');
+  });
   it('when -N is given then it is refused clearly', async () => {
     const machine = fakeMachine({ network: network() });
     await expect(runMountHelper(['vip:/v', '/data', '-N', '1234'], machine.deps, output())).rejects.toMatchObject({ exitCode: 1, message: expect.stringContaining('does not support -N') });

@@ -38,6 +38,13 @@ describe('parseFstab', () => {
     expect(glusterfs?.helper.servers).toEqual([{ host: '10.0.0.11' }, { host: '10.0.0.12' }]);
   });
 
+  it('when a line holds X-* options then they are fstab-only, like x-*, and never reach the backend', () => {
+    const [entry] = parseFstab('gfs1:/vol /data ha _netdev,X-mount.mkdir,X-mount.mode=0755,acl 0 0\n', '/etc/fstab');
+    expect(entry?.backendOptions).toEqual(['acl']);
+    expect(entry?.fstabOptions).toEqual(['_netdev', 'X-mount.mkdir', 'X-mount.mode=0755']);
+    expect(buildFstabMountSpec(entry!).options).toEqual(['acl']);
+  });
+
   it('when the mountpoint holds \\040 and the type names the backend then it is unescaped and kept', () => {
     const entry = entries[1];
     expect(entry?.type).toBe('ha.glusterfs');
@@ -68,7 +75,7 @@ describe('parseFstab', () => {
   it.each([
     ['a non-numeric pass field', 'gfs1:/v /mnt/v ha _netdev 0 x\n', '/etc/fstab:1: the sixth field (fsck pass) is "x", not a number'],
     ['seven fields', 'gfs1:/v /mnt/v ha _netdev 0 0 extra\n', '/etc/fstab:1: 7 fields (write a space in a path as \\040)'],
-    ['a bad servers= value', '# c\ngfs1:/v /mnt/v ha servers=a:;rm\n', '/etc/fstab:2: servers=a:;rm:'],
+    ['a bad servers= value', '# c\ngfs1:/v /mnt/v ha servers=a:;rm\n', '/etc/fstab:2: option "servers=a:;rm":'],
     ['an empty helper option', 'gfs1:/v /mnt/v ha backend=\n', '/etc/fstab:1: option backend needs a value'],
   ])('when an ha line has %s then the error names file and line', (_what, text, message) => {
     expect(() => parseFstab(text, '/etc/fstab')).toThrow(message);

@@ -97,6 +97,23 @@ describe('parseConfig', () => {
     const text = 'mounts:\n  - name: a\n    servers: [g]\n    mountpoint: /a\n';
     expect(() => parseConfig('c.yaml', text)).toThrow(/c\.yaml:2: mounts\[0\]: a GlusterFS mount needs a volume/);
   });
+  it.each([
+    ['moosefs', 'probe-interval=1s', "the mount's probe: key"],
+    ['lizardfs', 'on-hang-remount-after=30s', "the mount's on-hang: key"],
+    ['glusterfs', 'servers=gfs2', "the mount's servers: list"],
+  ])('when a %s mount lists ha-mount\'s own %j under options then it is refused with file, line and where it belongs', (backend, token, where) => {
+    const volume = backend === 'glusterfs' ? '    volume: vol\n' : '';
+    const text = `mounts:\n  - name: m\n    backend: ${backend}\n${volume}    servers: [master]\n    mountpoint: /data\n    options: [ro, ${token}]\n`;
+    const error = errorOf(() => parseConfig('c.yaml', text));
+    expect(error.message).toMatch(/^c\.yaml:2: mounts\[0\]: /);
+    expect(error.message).toContain(`option "${token}" is one of ha-mount's own settings, not a filesystem option: in a config file it belongs in ${where}`);
+    expect(error.exitCode).toBe(1);
+  });
+  it('when a config mount has an unknown GlusterFS option then the error does not suggest mount.ha -s', () => {
+    const error = errorOf(() => parseConfig('c.yaml', 'mounts:\n  - name: m\n    volume: vol\n    servers: [gfs1]\n    mountpoint: /data\n    options: [frobnicate]\n'));
+    expect(error.message).toContain('option frobnicate is not a GlusterFS mount option');
+    expect(error.message).not.toContain('mount.ha -s');
+  });
   it('when servers is missing then the error says it is required', () => {
     const text = 'mounts:\n  - name: a\n    volume: v\n    mountpoint: /a\n';
     expect(() => parseConfig('c.yaml', text)).toThrow(/mounts\[0\]\.servers: this key is required/);

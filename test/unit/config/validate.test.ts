@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkHost, checkMountpointPath, checkOption, checkSubdir, checkVolumeName, formatServer, parseServerAddress } from '../../../src/config/validate.js';
+import { checkHost, checkMountpointPath, checkOption, checkSubdir, checkVolumeName, formatServer, parseServerAddress, quoteValue } from '../../../src/config/validate.js';
 
 const HOSTILE_HOSTS = [';rm -rf /', 'gfs1 gfs2', '$(reboot)', '`id`', '-oProxyCommand=x', 'a;b', 'host|cat', '', 'a..b', '-gfs1', 'gfs-.example', 'x'.repeat(64), 'host\nname', "it's"];
 
@@ -19,6 +19,24 @@ describe('checkHost', () => {
   });
   it('when a zone id holds shell characters then the IPv6 literal is refused', () => {
     expect(checkHost('fe80::1%$(id)').ok).toBe(false);
+  });
+  it.each(['127.1', '24007', '010.0.0.1', '0x7f000001', '10.0.0', '1.2.3.4.5', 'gfs.01', 'node.0x1f', '0x'])(
+    'when the host %j ends in a numeric label (an inet_aton number to getaddrinfo) then it is refused',
+    (host) => {
+      expect(checkHost(host)).toMatchObject({ ok: false, problem: expect.stringContaining('cannot end in a number') });
+    },
+  );
+  it.each(['1host', '0xfoo.example', '24007.example.com', '10.0.0.1', '0.0.0.0'])('when the host %j has a name as last label or is a canonical dotted quad then it is accepted', (host) => {
+    expect(checkHost(host)).toEqual({ ok: true, value: host });
+  });
+});
+
+describe('quoteValue', () => {
+  it('when a value holds DEL or C1 controls (U+009B is CSI) then they are escaped as \\uXXXX, like the C0 ones', () => {
+    expect(quoteValue('a\u007fb\u009b31m\u0085\u0080\u001b\n')).toBe('"a\\u007fb\\u009b31m\\u0085\\u0080\\u001b\\n"');
+  });
+  it('when a value is printable then it is only quoted', () => {
+    expect(quoteValue('gfs1:/vol é')).toBe('"gfs1:/vol é"');
   });
 });
 

@@ -214,14 +214,14 @@ describe('fstab validation (property)', () => {
 });
 
 describe('option hygiene of config and fstab (property)', () => {
-  // BUG (src/config/mount-spec.ts buildMountSpec / src/backends/mfs-common.ts checkMfsOptions): the
+  // Regression guard, once a bug (src/config/mount-spec.ts buildMountSpec / src/backends/mfs-common.ts checkMfsOptions, now fixed): the
   // config file's `options:` never goes through splitHelperOptions, and the MooseFS/LizardFS backend
   // accepts any option it does not know, so `options: [probe-interval=1s, servers=gfs2, backend=glusterfs]`
   // on a moosefs mount loads fine and is handed to mfsmount -o (which then fails, or ignores it,
   // while the user believes the setting took effect). GlusterFS refuses them only because it knows
-  // its option list. Fix: in buildMountSpec refuse HELPER_KEYS tokens ("probe-interval belongs under
-  // probe:"), for every backend. Remove `.fails` once fixed.
-  it.fails('when a config mount lists ha-mount\'s own keys under options then they never reach the MooseFS/LizardFS client', () => {
+  // its option list. The fix: in buildMountSpec refuse HELPER_KEYS tokens ("probe-interval belongs under
+  // probe:"), for every backend.
+  it('when a config mount lists ha-mount\'s own keys under options then they never reach the MooseFS/LizardFS client', () => {
     fc.assert(
       fc.property(
         fc.constantFrom('moosefs', 'lizardfs'),
@@ -238,12 +238,12 @@ describe('option hygiene of config and fstab (property)', () => {
     );
   });
 
-  // BUG (src/config/mount-spec.ts isFstabOnlyOption): mount(8) says X-* options are "not sent to
+  // Regression guard, once a bug (src/config/mount-spec.ts isFstabOnlyOption, now fixed): mount(8) says X-* options are "not sent to
   // the mount.type helpers" (only x-* are), so under mount(8) an fstab line like
   // `gfs1:/vol /data ha _netdev,X-mount.mkdir 0 0` works, but ha-mount's own fstab reader (the agent)
   // keeps X-mount.mkdir as a backend option: GlusterFS refuses the line ("not a GlusterFS mount
-  // option") and mfsmount gets -o X-mount.mkdir. Fix: treat `X-` like `x-`. Remove `.fails` once fixed.
-  it.fails('when an fstab ha line holds X-* options then the agent drops them before the backend, as mount(8) does', () => {
+  // option") and mfsmount gets -o X-mount.mkdir. The fix: treat `X-` like `x-`.
+  it('when an fstab ha line holds X-* options then the agent drops them before the backend, as mount(8) does', () => {
     fc.assert(
       fc.property(fc.constantFrom('X-mount.mkdir', 'X-mount.mode=0755', 'X-foo.bar'), fc.constantFrom('ha', 'ha.moosefs'), (token, type) => {
         const [entry] = parseFstab(`gfs1:/vol /data ${type} _netdev,${token} 0 0`, '/etc/fstab');

@@ -25,7 +25,7 @@ const taintedArgvArb = fc
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
 describe('error text (property)', () => {
-  // BUG: several messages interpolate user text without quoteValue:
+  // Regression guard, once a bug (now fixed): several messages interpolate user text without quoteValue:
   //   src/cli/mount-helper.ts       `mount.ha does not support -N ${args.namespace} ...`
   //   src/config/helper-spec.ts     `filesystem type "${type}" is not ha or ha.BACKEND`
   //   src/config/helper-options.ts  `servers=${text}: ...` (parseServerList)
@@ -33,9 +33,9 @@ describe('error text (property)', () => {
   // e.g. argv ["gfs1:/vol", "/data", "-t", "ha.moo\u001b[31msefs"] prints a raw ESC; "-o",
   // "servers=a\nINJECTED" starts a forged line. And quoteValue itself (src/config/validate.ts) is
   // JSON.stringify, which leaves DEL and the C1 controls (U+0080-U+009F, U+009B = CSI) raw:
-  // argv ["-h\u007f"] gives `unknown flag "-h<DEL>"`. Fix: quoteValue() each of these values, and
-  // make quoteValue escape \u007f-\u009f too. Remove `.fails` once fixed.
-  it.fails('when an argument carries control characters then no message or output line shows them raw', async () => {
+  // argv ["-h\u007f"] gives `unknown flag "-h<DEL>"`. The fix: quoteValue() each of these values, and
+  // make quoteValue escape \u007f-\u009f too.
+  it('when an argument carries control characters then no message or output line shows them raw', async () => {
     await fc.assert(
       fc.asyncProperty(taintedArgvArb, machinePlanArb, async (argv, plan) => {
         const { deps } = recordingMachine(plan);

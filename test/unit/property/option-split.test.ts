@@ -101,12 +101,12 @@ describe('helper option splitting (property)', () => {
     );
   });
 
-  // BUG (src/config/helper-options.ts parseServerList + validate.ts checkHost): without a "+",
+  // Regression guard, once a bug (src/config/helper-options.ts parseServerList + validate.ts checkHost, now fixed): without a "+",
   // `servers=` is split at every colon, so `servers=gfs2:24008` (one server and its port, as -s
   // takes it) becomes two servers, gfs2 and a "host" named 24008, which checkHost accepts and
-  // getaddrinfo turns into 0.0.93.200. Fix: refuse an all-digit host (see source-spec.test.ts), or
-  // read a lone `host:port` as host and port. Remove `.fails` once fixed.
-  it.fails('when servers= names one host with a port then it means that host on that port, or is refused', () => {
+  // getaddrinfo turns into 0.0.93.200. The fix: refuse an all-digit host (see source-spec.test.ts), or
+  // read a lone `host:port` as host and port.
+  it('when servers= names one host with a port then it means that host on that port, or is refused', () => {
     fc.assert(
       fc.property(hostnameArb, fc.integer({ min: 1, max: 65_535 }), (host, port) => {
         const outcome = settle(() => splitHelperOptions([`servers=${host}:${port}`]));

@@ -66,11 +66,11 @@ describe('source spec round trip (property)', () => {
     );
   });
 
-  // BUG (src/config/validate.ts checkHost/isHostname): a "host name" whose last label is all digits
+  // Regression guard, once a bug (src/config/validate.ts checkHost/isHostname, now fixed): a "host name" whose last label is all digits
   // (or 0x-hex) is accepted, and getaddrinfo then reads it as an inet_aton number: 24007 ->
   // 0.0.93.199, 127.1 -> 127.0.0.1, 010.0.0.1 -> 8.0.0.1, 0x7f000001 -> 127.0.0.1. RFC 1123 2.1
-  // rules such names out. Remove `.fails` once checkHost refuses them.
-  it.fails('when a host is an inet_aton number rather than a dotted quad or a name then it is refused', () => {
+  // rules such names out.
+  it('when a host is an inet_aton number rather than a dotted quad or a name then it is refused', () => {
     const numericHostArb = fc.oneof(
       fc.ipV4Extended().filter((text) => !isHostField(text, 'plain', { numericLastLabel: false })),
       fc.integer({ min: 0, max: 65_535 }).map(String),
@@ -85,13 +85,13 @@ describe('source spec round trip (property)', () => {
     );
   });
 
-  // BUG (src/config/mount-spec.ts deriveMountName + NAME): checkSubdir accepts the characters
+  // Regression guard, once a bug (src/config/mount-spec.ts deriveMountName + NAME, now fixed): checkSubdir accepts the characters
   // ._@+=~%- in a subfolder and any length, but the name derived from volume + subfolder must match
   // NAME ([A-Za-z0-9_.@:+/-], at most 128), so `gfs1:/vol/a=b`, `mfs1:/x~y` or a subfolder longer
   // than ~120 characters is refused with "mount name ... expected letters..." for a name the user
-  // never wrote. Fix: derive a name that always fits (escape or drop the odd characters, cut to
-  // 128), or let NAME accept what checkSubdir accepts. Remove `.fails` once fixed.
-  it.fails('when a subfolder passes checkSubdir then mount.ha builds a spec for it without an explicit name', () => {
+  // never wrote. The fix: derive a name that always fits (escape or drop the odd characters, cut to
+  // 128), or let NAME accept what checkSubdir accepts.
+  it('when a subfolder passes checkSubdir then mount.ha builds a spec for it without an explicit name', () => {
     const oddSegmentArb = fc.stringMatching(/^[A-Za-z0-9._@+=~%][A-Za-z0-9._@+=~%-]{0,70}$/).filter((segment) => segment !== '.' && segment !== '..');
     fc.assert(
       fc.property(sourceArb(oddSegmentArb), (source) => {

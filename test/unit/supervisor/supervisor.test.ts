@@ -66,6 +66,26 @@ describe('supervisor on a fake clock', () => {
     supervisor.stop();
   });
 
+  it('when a failed mount attempt left a daemon behind then it is ended once the new mount is made', async () => {
+    const world = setup();
+    const pid = world.mountNow();
+    const deps = world.deps();
+    const mount = deps.mounts.mount;
+    let stray = 0;
+    deps.mounts.mount = async (spec, options) => {
+      stray = world.proc.spawnDaemon(world.spec.mountpoint); // the failed attempt's client
+      return mount(spec, options);
+    };
+    const supervisor = createSupervisor(world.spec, deps);
+    supervisor.start();
+    await world.clock.advance(1_500);
+    world.proc.kill(pid);
+    await world.clock.advance(500);
+    expect(world.killed).toContain(stray);
+    expect(world.proc.daemonsFor(world.spec.mountpoint)).toEqual([supervisor.status().daemonPid]);
+    supervisor.stop();
+  });
+
   it('when ENOTCONN comes then the server in use is tried last on the remount', async () => {
     const world = setup();
     world.mountNow('10.0.0.10');

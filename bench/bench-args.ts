@@ -1,0 +1,56 @@
+// `npm run bench -- [--trials N] [--faults a,b] [--quick] [--until HH:MM] [--out DIR]
+//   [--no-cost] [--no-overhead] [--report-only]`: argv to options. Pure.
+import { parseFaultList, type FaultId } from './faults.js';
+
+/** What one bench run does. */
+export interface BenchOptions {
+  trials: number;
+  faults: FaultId[];
+  /** shorter observation windows, fewer floor and cost samples */
+  quick: boolean;
+  /** start no trial that would end after this time (ms since the epoch) */
+  until?: number;
+  /** where results.json, RESULTS.md and timeline.png go */
+  out: string;
+  cost: boolean;
+  overhead: boolean;
+  /** regenerate RESULTS.md and timeline.png from results.json, measure nothing */
+  reportOnly: boolean;
+}
+
+/** "07:35" today (or tomorrow when already past) as ms since the epoch, machine local time. */
+export function parseClockTime(text: string, now: Date): number {
+  const match = /^(\d{1,2}):(\d{2})$/.exec(text);
+  if (!match) throw new Error(`--until: expected HH:MM, got "${text}"`);
+  const at = new Date(now);
+  at.setHours(Number(match[1]), Number(match[2]), 0, 0);
+  if (at.getTime() < now.getTime() - 12 * 3_600_000) at.setDate(at.getDate() + 1);
+  return at.getTime();
+}
+
+export function parseBenchArgs(argv: readonly string[], defaultOut: string, now = new Date()): BenchOptions {
+  const value = (flag: string): string | undefined => {
+    const index = argv.indexOf(flag);
+    if (index < 0) return undefined;
+    const found = argv[index + 1];
+    if (found === undefined || found.startsWith('--')) throw new Error(`${flag}: missing value`);
+    return found;
+  };
+  const known = new Set(['--trials', '--faults', '--quick', '--until', '--out', '--no-cost', '--no-overhead', '--report-only']);
+  for (const arg of argv) if (arg.startsWith('--') && !known.has(arg)) throw new Error(`unknown option ${arg}; known: ${[...known].join(' ')}`);
+  const trialsText = value('--trials');
+  const trials = trialsText === undefined ? 20 : Number(trialsText);
+  if (!Number.isInteger(trials) || trials < 1) throw new Error(`--trials: expected a whole number of 1 or more, got "${trialsText}"`);
+  const until = value('--until');
+  const options: BenchOptions = {
+    trials,
+    faults: parseFaultList(value('--faults')),
+    quick: argv.includes('--quick'),
+    out: value('--out') ?? defaultOut,
+    cost: !argv.includes('--no-cost'),
+    overhead: !argv.includes('--no-overhead'),
+    reportOnly: argv.includes('--report-only'),
+  };
+  if (until !== undefined) options.until = parseClockTime(until, now);
+  return options;
+}

@@ -1,0 +1,153 @@
+// What ha-mount costs: the agent's RSS and CPU while it watches 1, 10 and 50 mounts at a 1 s
+// probe interval; the floor (a bare mount on this machine); mount.ha against mount.glusterfs
+// (bench/mount-overhead.ts, run as its own program with its own lab).
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runCommand } from '../src/exec/run.js';
+import type { Lab } from '../src/lab/lab-types.js';
+import type { BackendName } from '../src/types.js';
+import { readCpuSeconds, readRssKb, sleep } from './processes.js';
+import { buildPlainMountCommand, readAgentStatus, startAgent, unmountAll, waitUntil } from './setups.js';
+import { median } from './stats.js';
+
+/** The agent watching `mounts` mounts. */
+export interface AgentCost {
+  mounts: number;
+  seconds: number;
+  rssMiB: number;
+  /** agent process CPU, % of one core, median of 5 s windows */
+  cpuPercent: number;
+  /** the same including the probe processes it ran and reaped */
+  cpuPercentWithChildren: number;
+}
+
+/** Median time of a bare mount command. */
+export interface MountFloor {
+  backend: BackendName;
+  command: string;
+  runs: number;
+  medianMs: number;
+  minMs: number;
+}
+
+/** What bench/mount-overhead.ts printed. */
+export interface MountOverhead {
+  runs: number;
+  lines: string[];
+  /** mount.ha / mount.glusterfs, called directly */
+  ratioDirect?: number;
+  /** mount -t ha / mount -t glusterfs */
+  ratioViaMount?: number;
+  error?: string;
+}
+
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+
+/** Times `runs` bare mounts (mount + lazy unmount each) from the client namespace. */
+export async function measureFloor(lab: Lab, backend: BackendName, runs: number): Promise<MountFloor> {
+  const mountpoint = join(lab.dir, 'bench', `floor-${backend}`);
+  mkdirSync(mountpoint, { recursive: true });
+  const command = buildPlainMountCommand(lab, backend, mountpoint);
+  const samples: number[] = [];
+  for (let run = 0; run <= runs; run += 1) {
+    const result = await runCommand(lab.clientCommand(command), { timeoutMs: 30_000 });
+    if (result.exitCode !== 0) throw new Error(`floor: ${command.file} ${command.args.join(' ')}: ${result.stderr.trim()}`);
+    // the first is a warm-up (page cache, volfile)
+    if (run > 0) samples.push(result.durationMs);
+    await unmountAll(mountpoint, backend);
+  }
+  return { backend, command: `${command.file} ${command.args.join(' ')}`, runs, medianMs: Math.round((median(samples) ?? 0) * 10) / 10, minMs: Math.round(Math.min(...samples) * 10) / 10 };
+}
+
+/** Runs an agent watching `count` mounts of the volume and samples it for `seconds`. */
+async function measureAgent(lab: Lab, workDir: string, count: number, seconds: number): Promise<AgentCost> {
+  const dir = join(workDir, `cost-${count}`);
+  mkdirSync(dir, { recursive: true });
+  const mounts = Array.from({ length: count }, (_, index) => ({ name: `cost${index}`, mountpoint: join(lab.dir, 'bench', `cost-${index}`) }));
+  for (const mount of mounts) mkdirSync(mount.mountpoint, { recursive: true });
+  const stateDir = join(dir, 'state');
+  const agent = startAgent(lab, { dir, backend: 'glusterfs', mounts, log: join(dir, 'agent.log'), stateDir });
+  try {
+    await waitUntil(`agent healthy on ${count} mounts`, () => {
+      const status = readAgentStatus(stateDir);
+      return status?.mounts.length === count && status.mounts.every((mount) => mount.state === 'healthy');
+    }, 60_000 + count * 2_000, 250);
+    // the agent process is node itself inside nsenter: find it by its parent
+    const pid = findAgentPid(agent.child.pid ?? -1);
+    await sleep(3_000);
+    const rss: number[] = [];
+    const cpu: number[] = [];
+    const cpuAll: number[] = [];
+    let last = readCpuSeconds(pid);
+    let lastAt = performance.now();
+    for (let second = 1; second <= seconds; second += 1) {
+      await sleep(1_000);
+      rss.push(readRssKb(pid) ?? Number.NaN);
+      if (second % 5 === 0) {
+        const now = readCpuSeconds(pid);
+        const at = performance.now();
+        if (now && last) {
+          const wall = (at - lastAt) / 1_000;
+          cpu.push(((now.self - last.self) / wall) * 100);
+          cpuAll.push(((now.self + now.children - last.self - last.children) / wall) * 100);
+        }
+        last = now;
+        lastAt = at;
+      }
+    }
+    const round = (value: number | undefined): number => Math.round((value ?? Number.NaN) * 10) / 10;
+    return { mounts: count, seconds, rssMiB: round((median(rss) ?? 0) / 1024), cpuPercent: round(median(cpu)), cpuPercentWithChildren: round(median(cpuAll)) };
+  } finally {
+    await agent.stop();
+    await Promise.all(mounts.map((mount) => unmountAll(mount.mountpoint, 'glusterfs')));
+  }
+}
+
+/** nsenter execs node in place: the pid is the agent's, unless a wrapper forked; then its child. */
+function findAgentPid(spawnedPid: number): number {
+  const comm = (pid: number): string => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      return '';
+    }
+  };
+  if (comm(spawnedPid) === 'node') return spawnedPid;
+  const children = readFileSync(`/proc/${spawnedPid}/task/${spawnedPid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+  return children.find((pid) => comm(pid) === 'node') ?? spawnedPid;
+}
+
+/** Agent cost at each mount count, one after the other. */
+export async function measureAgentCosts(lab: Lab, workDir: string, counts: readonly number[], seconds: number, onProgress: (message: string) => void): Promise<AgentCost[]> {
+  const costs: AgentCost[] = [];
+  for (const count of counts) {
+    onProgress(`cost: agent watching ${count} mount(s) for ${seconds} s`);
+    costs.push(await measureAgent(lab, workDir, count, seconds));
+  }
+  return costs;
+}
+
+/** Parses mount-overhead's "A / B: 1.23x (+4.5 ms)" lines. Pure. */
+export function parseOverheadOutput(text: string, runs: number): MountOverhead {
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  const ratio = (label: string): number | undefined => {
+    const line = lines.find((candidate) => candidate.startsWith(label));
+    const match = line === undefined ? null : /:\s*([\d.]+)x/.exec(line);
+    return match ? Number(match[1]) : undefined;
+  };
+  const overhead: MountOverhead = { runs, lines };
+  const direct = ratio('mount.ha / mount.glusterfs');
+  const viaMount = ratio('mount -t ha / mount -t glusterfs');
+  if (direct !== undefined) overhead.ratioDirect = direct;
+  if (viaMount !== undefined) overhead.ratioViaMount = viaMount;
+  return overhead;
+}
+
+/** Runs bench/mount-overhead.ts (it brings up and stops its own lab). */
+export async function measureMountOverhead(runs: number): Promise<MountOverhead> {
+  const result = await runCommand({ file: process.execPath, args: [join(ROOT, 'dist/bench/mount-overhead.js'), String(runs)] }, { timeoutMs: 15 * 60_000 });
+  const overhead = parseOverheadOutput(result.stdout, runs);
+  if (result.exitCode !== 0) overhead.error = `exit ${result.exitCode ?? result.signal}: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`;
+  return overhead;
+}

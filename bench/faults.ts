@@ -1,0 +1,144 @@
+// The fault classes of the bench: each injects one fault into a lab on which all four setups
+// run, watches until every setup writes again (or a cap), and undoes the fault.
+import type { Lab, LabHost } from '../src/lab/lab-types.js';
+import type { BackendName } from '../src/types.js';
+import { killDaemons, sleep } from './processes.js';
+import { isWriterHealthy, type Setup } from './setups.js';
+
+export const FAULT_IDS = ['kill-daemon', 'vip-crash', 'vip-partition', 'moosefs-failover', 'all-down'] as const;
+/** One fault class. */
+export type FaultId = (typeof FAULT_IDS)[number];
+
+/** When the fault began, when observation ended, and (all-down) when the servers were back. */
+export interface FaultTimes {
+  faultAt: number;
+  observeEnd: number;
+  returnAt?: number;
+  detail?: string;
+}
+
+/** How long to watch: at least `minMs` after the fault (or the return), at most `capMs`. */
+interface ObserveWindow {
+  minMs: number;
+  capMs: number;
+}
+
+/** One fault class. */
+export interface FaultClass {
+  id: FaultId;
+  title: string;
+  backend: BackendName;
+  /** whether a client-side watcher can act on it (remount helps) */
+  clientCanAct: string;
+  inject(lab: Lab, setups: readonly Setup[], quick: boolean): Promise<FaultTimes>;
+}
+
+/** Waits until every setup's writer works again after at least `minMs`, or `capMs` passed. */
+async function observe(setups: readonly Setup[], from: number, window: ObserveWindow): Promise<number> {
+  for (;;) {
+    const elapsed = Date.now() - from;
+    if (elapsed >= window.capMs) return Date.now();
+    if (elapsed >= window.minMs && setups.every((setup) => isWriterHealthy(setup))) return Date.now();
+    await sleep(200);
+  }
+}
+
+function glusterServer(lab: Lab, index: 0 | 1): LabHost {
+  const server = lab.gluster?.servers[index];
+  if (server === undefined) throw new Error('the lab has no GlusterFS servers');
+  return server;
+}
+
+async function findVipHolder(lab: Lab): Promise<LabHost> {
+  const holder = await lab.vipHolder('gluster');
+  if (holder === undefined) throw new Error('no server holds the GlusterFS VIP');
+  return holder;
+}
+
+export const FAULT_CLASSES: Record<FaultId, FaultClass> = {
+  'kill-daemon': {
+    id: 'kill-daemon',
+    title: 'FUSE daemon killed (SIGKILL, every setup\'s own daemon at once)',
+    backend: 'glusterfs',
+    clientCanAct: 'yes: only a remount repairs it',
+    async inject(_lab, setups, quick) {
+      const faultAt = Date.now();
+      const killed = setups.map((setup) => killDaemons(setup.mountpoint, setup.backend));
+      // the cron check needs up to 10 s, keepalived-style 3 x 5 s, each plus a mount
+      const observeEnd = await observe(setups, faultAt, { minMs: quick ? 22_000 : 25_000, capMs: 25_000 });
+      return { faultAt, observeEnd, detail: `killed ${killed.join('/')} daemons` };
+    },
+  },
+  'vip-crash': {
+    id: 'vip-crash',
+    title: 'VIP holder crashed (every process of the GlusterFS server holding the VIP killed; peers see RST)',
+    backend: 'glusterfs',
+    clientCanAct: 'little: the client fails over to the other brick by itself',
+    async inject(lab, setups, quick) {
+      const holder = await findVipHolder(lab);
+      const faultAt = Date.now();
+      await lab.faults.crashHost(holder);
+      const observeEnd = await observe(setups, faultAt, { minMs: quick ? 12_000 : 16_000, capMs: 60_000 });
+      await lab.faults.restartHost(holder);
+      return { faultAt, observeEnd, detail: `crashed ${holder.name}` };
+    },
+  },
+  'vip-partition': {
+    id: 'vip-partition',
+    title: "VIP holder partitioned (its link cut: packets vanish, no RST)",
+    backend: 'glusterfs',
+    clientCanAct: 'partly: the ping timeout the mount was made with bounds the block',
+    async inject(lab, setups, quick) {
+      const holder = await findVipHolder(lab);
+      const faultAt = Date.now();
+      await lab.faults.partitionHost(holder);
+      let observeEnd: number;
+      try {
+        // the default ping timeout (42 s) blocked a write 84 s here: watch up to 100 s
+        observeEnd = await observe(setups, faultAt, { minMs: 16_000, capMs: quick ? 60_000 : 100_000 });
+      } finally {
+        await lab.faults.healHost(holder);
+      }
+      return { faultAt, observeEnd, detail: `partitioned ${holder.name}` };
+    },
+  },
+  'moosefs-failover': {
+    id: 'moosefs-failover',
+    title: 'MooseFS master crash with standby takeover (mfsmaster -a on the metalogger host, VIP moves)',
+    backend: 'moosefs',
+    clientCanAct: 'no: mfsmount reconnects by itself once the VIP answers',
+    async inject(lab, setups, quick) {
+      const faultAt = Date.now();
+      await lab.faults.moosefsFailover();
+      const takeoverAt = Date.now();
+      const observeEnd = await observe(setups, faultAt, { minMs: quick ? 12_000 : 16_000, capMs: 90_000 });
+      return { faultAt, observeEnd, returnAt: takeoverAt, detail: `takeover done ${takeoverAt - faultAt} ms after the crash` };
+    },
+  },
+  'all-down': {
+    id: 'all-down',
+    title: 'every server down 30 s then back (both GlusterFS servers crashed, then restarted)',
+    backend: 'glusterfs',
+    clientCanAct: 'after the return: how soon writes work again',
+    async inject(lab, setups, quick) {
+      const [first, second] = [glusterServer(lab, 0), glusterServer(lab, 1)];
+      const faultAt = Date.now();
+      await Promise.all([lab.faults.crashHost(first), lab.faults.crashHost(second)]);
+      await sleep(Math.max(0, faultAt + 30_000 - Date.now()));
+      const restartAt = Date.now();
+      await Promise.all([lab.faults.restartHost(first), lab.faults.restartHost(second)]);
+      const returnAt = Date.now();
+      const observeEnd = await observe(setups, returnAt, { minMs: quick ? 10_000 : 16_000, capMs: 60_000 });
+      return { faultAt, observeEnd, returnAt, detail: `restart took ${returnAt - restartAt} ms` };
+    },
+  },
+};
+
+/** Parses `--faults a,b`; throws naming the unknown ones. Pure. */
+export function parseFaultList(text: string | undefined): FaultId[] {
+  if (text === undefined || text === 'all') return [...FAULT_IDS];
+  const wanted = text.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  const unknown = wanted.filter((item) => !(FAULT_IDS as readonly string[]).includes(item));
+  if (unknown.length > 0) throw new Error(`--faults: unknown fault class ${unknown.join(', ')}; expected some of ${FAULT_IDS.join(', ')}`);
+  return wanted as FaultId[];
+}

@@ -1,0 +1,50 @@
+// The machine and the versions a result was measured with.
+import { readFileSync } from 'node:fs';
+import { cpus, release, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runCommand } from '../src/exec/run.js';
+import { findMissingPackages, installPackages } from '../src/lab/install.js';
+
+/** Where and with what a bench ran. */
+export interface MachineInfo {
+  nproc: number;
+  cpuModel: string;
+  memoryGiB: number;
+  kernel: string;
+  versions: Record<string, string>;
+}
+
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+
+/** The first line of a command's output matching `pattern` (stdout or stderr), or "unknown". */
+async function readVersion(file: string, args: string[], pattern: RegExp): Promise<string> {
+  const result = await runCommand({ file, args }, { timeoutMs: 5_000 });
+  const text = `${result.stdout}\n${result.stderr}`;
+  return pattern.exec(text)?.[1] ?? 'unknown';
+}
+
+/** nproc, memory, kernel and the versions of glusterfs, moosefs, keepalived, node and ha-mount. */
+export async function describeMachine(): Promise<MachineInfo> {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  const commit = await runCommand({ file: 'git', args: ['-C', ROOT, 'rev-parse', '--short', 'HEAD'] }, { timeoutMs: 5_000 });
+  return {
+    nproc: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    kernel: release(),
+    versions: {
+      glusterfs: await readVersion('glusterfs', ['--version'], /glusterfs (\S+)/),
+      moosefs: await readVersion('mfsmount', ['--version'], /MFS version:? (\S+)/),
+      keepalived: await readVersion('keepalived', ['--version'], /Keepalived v(\S+)/),
+      node: process.version,
+      'ha-mount': `${pkg.version}${commit.exitCode === 0 ? ` (${commit.stdout.trim()} + working tree)` : ''}`,
+    },
+  };
+}
+
+/** gnuplot draws the timeline: installed like the lab's packages when missing. */
+export async function ensureGnuplot(onProgress: (message: string) => void): Promise<void> {
+  const missing = await findMissingPackages(['gnuplot-nox']);
+  await installPackages(missing, onProgress);
+}

@@ -1,0 +1,99 @@
+// Process edges of the bench: spawn a program with its output in a file, stop it, find and kill
+// the FUSE daemons of one mountpoint, read a process's RSS, CPU and open files from /proc.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { getBackend } from '../src/backends/registry.js';
+import { systemProc } from '../src/probes/proc.js';
+import type { BackendName, Command } from '../src/types.js';
+
+/** A child process whose stdout and stderr go to a file. */
+export interface Spawned {
+  child: ChildProcess;
+  exited: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Spawns `command` (argv, no shell) with stdout and stderr appended to `logFile`. */
+export function spawnLogged(command: Command, logFile: string, env: Record<string, string> = {}): Spawned {
+  const log = openSync(logFile, 'a');
+  const child = spawn(command.file, command.args, { stdio: ['ignore', log, log], env: { ...process.env, ...env } });
+  closeSync(log);
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    child.once('exit', () => resolve());
+    child.once('error', () => resolve());
+  });
+  return {
+    child,
+    exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Live (not zombie) FUSE daemons serving `mountpoint`, lingering ones of lazy unmounts included. */
+export function findDaemons(mountpoint: string, backend: BackendName): number[] {
+  const impl = getBackend(backend);
+  const found: number[] = [];
+  for (const pid of systemProc.listPids()) {
+    const argv = systemProc.readCmdline(pid);
+    if (argv !== undefined && impl.isDaemonFor(argv, mountpoint) && systemProc.readStat(pid)?.state !== 'Z') found.push(pid);
+  }
+  return found;
+}
+
+/** SIGKILLs every daemon of `mountpoint`; returns how many. */
+export function killDaemons(mountpoint: string, backend: BackendName): number {
+  const pids = findDaemons(mountpoint, backend);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+  return pids.length;
+}
+
+/** Resident set size in KiB, or undefined when the process is gone. */
+export function readRssKb(pid: number): number | undefined {
+  try {
+    const match = /^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds of a process: its own (utime+stime) and its waited-for children's (cutime+cstime). */
+export function readCpuSeconds(pid: number): { self: number; children: number } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    // fields here start at stat's 3rd: utime is the 14th, so index 11
+    const tick = 100;
+    return { self: (Number(fields[11]) + Number(fields[12])) / tick, children: (Number(fields[13]) + Number(fields[14])) / tick };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Open file descriptors of a process. */
+export function countOpenFiles(pid: number): number | undefined {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when something is mounted exactly at `path` (per /proc/self/mountinfo). */
+export function isMounted(path: string): boolean {
+  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((line) => line.split(' ')[4] === path);
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,178 @@
+// `npm run bench`: failover of ha-mount against a plain mount, a cron-style and a keepalived-style
+// remount check, on the lab, fault by fault; then cost. Writes bench/results/results.json,
+// RESULTS.md and timeline.png. Run as root. Every lab it starts is torn down, also on Ctrl-C.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startLab } from '../src/lab/lab.js';
+import type { Lab } from '../src/lab/lab-types.js';
+import { parseBenchArgs, type BenchOptions } from './bench-args.js';
+import { installBenchCleanup, stopEverything, trackLab, untrackLab } from './children.js';
+import { measureAgentCosts, measureFloor, measureMountOverhead } from './cost.js';
+import { FAULT_CLASSES, type FaultId } from './faults.js';
+import { describeMachine, ensureGnuplot } from './machine.js';
+import { drawTimeline } from './plot.js';
+import { renderResultsMarkdown, type BenchResults } from './results.js';
+import { startSetups, stopSetups, type Setup } from './setups.js';
+import { runTrial } from './trial.js';
+
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+/** a trial's usual length, to start none that would overrun --until */
+const TRIAL_ESTIMATE_MS: Record<FaultId, number> = {
+  'kill-daemon': 45_000,
+  'vip-crash': 60_000,
+  'vip-partition': 130_000,
+  'moosefs-failover': 120_000,
+  'all-down': 110_000,
+};
+
+const progress = (message: string): void => {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+};
+
+function saveResults(results: BenchResults, out: string): void {
+  mkdirSync(out, { recursive: true });
+  const write = (name: string, text: string): void => {
+    writeFileSync(join(out, `${name}.tmp`), text);
+    renameSync(join(out, `${name}.tmp`), join(out, name));
+  };
+  write('results.json', `${JSON.stringify(results, null, 1)}\n`);
+  write('RESULTS.md', renderResultsMarkdown(results));
+}
+
+async function drawAndSave(results: BenchResults, options: BenchOptions): Promise<void> {
+  saveResults(results, options.out);
+  try {
+    await drawTimeline(results, join(options.out, 'plot'), join(options.out, 'timeline.png'));
+  } catch (error) {
+    progress(`timeline plot failed: ${String(error)}`);
+  }
+}
+
+/** A GlusterFS lab with the four setups writing. */
+interface GlusterRig {
+  lab: Lab;
+  setups: Setup[];
+}
+
+async function startLabTracked(moosefs: boolean): Promise<Lab> {
+  const lab = await startLab({ gluster: !moosefs, moosefs, onProgress: (message) => progress(`[lab] ${message}`) });
+  trackLab(lab);
+  return lab;
+}
+
+async function stopLabTracked(lab: Lab): Promise<void> {
+  untrackLab(lab);
+  await lab.stop();
+}
+
+async function startGlusterRig(workDir: string): Promise<GlusterRig> {
+  const lab = await startLabTracked(false);
+  progress('starting the four GlusterFS setups');
+  const setups = await startSetups(lab, 'glusterfs', join(workDir, `gluster-${lab.prefix}`));
+  return { lab, setups };
+}
+
+async function stopRig(rig: GlusterRig | undefined): Promise<void> {
+  if (!rig) return;
+  await stopSetups(rig.setups).catch((error: unknown) => progress(`stopping setups: ${String(error)}`));
+  await stopLabTracked(rig.lab);
+}
+
+/** One MooseFS trial on a fresh MooseFS lab (the lab supports one master failover per run). */
+async function runMooseTrial(results: BenchResults, workDir: string, trial: number, quick: boolean): Promise<void> {
+  const lab = await startLabTracked(true);
+  let setups: Setup[] = [];
+  try {
+    if (!results.floor.some((entry) => entry.backend === 'moosefs')) results.floor.push(await measureFloor(lab, 'moosefs', quick ? 3 : 10));
+    setups = await startSetups(lab, 'moosefs', join(workDir, `moose-${trial}`));
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    results.trials.push(await runTrial(lab, setups, 'moosefs-failover', trial, quick));
+  } finally {
+    await stopSetups(setups).catch((error: unknown) => progress(`stopping MooseFS setups: ${String(error)}`));
+    await stopLabTracked(lab);
+  }
+}
+
+async function runBench(options: BenchOptions): Promise<void> {
+  const workDir = mkdtempSync('/tmp/ha-mount-bench-');
+  progress(`logs and writer records under ${workDir}`);
+  await ensureGnuplot(progress);
+  const results: BenchResults = {
+    generatedAt: new Date().toISOString(),
+    command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+    status: 'running',
+    options: { trials: options.trials, faults: options.faults, quick: options.quick },
+    machine: await describeMachine(),
+    floor: [],
+    cost: [],
+    trials: [],
+    notes: [],
+  };
+  const glusterFaults = options.faults.filter((fault) => FAULT_CLASSES[fault].backend === 'glusterfs');
+  const withMoose = options.faults.includes('moosefs-failover');
+  if (options.overhead) {
+    progress('mount.ha against mount.glusterfs (bench/mount-overhead.ts, its own lab)');
+    results.mountOverhead = await measureMountOverhead(options.quick ? 3 : 20);
+    saveResults(results, options.out);
+  }
+  let rig: GlusterRig | undefined;
+  let stoppedEarly = false;
+  try {
+    if (glusterFaults.length > 0 || options.cost) {
+      const lab = await startLabTracked(false);
+      results.floor.push(await measureFloor(lab, 'glusterfs', options.quick ? 3 : 10));
+      if (options.cost) results.cost = await measureAgentCosts(lab, workDir, options.quick ? [1] : [1, 10, 50], options.quick ? 5 : 30, progress);
+      saveResults(results, options.out);
+      if (glusterFaults.length > 0) {
+        progress('starting the four GlusterFS setups');
+        rig = { lab, setups: await startSetups(lab, 'glusterfs', join(workDir, `gluster-${lab.prefix}`)) };
+      } else await stopLabTracked(lab);
+    }
+    rounds: for (let trial = 1; trial <= options.trials; trial += 1) {
+      for (const fault of options.faults) {
+        if (options.until !== undefined && Date.now() + TRIAL_ESTIMATE_MS[fault] > options.until) {
+          stoppedEarly = true;
+          break rounds;
+        }
+        progress(`trial ${trial}/${options.trials}: ${fault}`);
+        try {
+          if (fault === 'moosefs-failover') await runMooseTrial(results, workDir, trial, options.quick);
+          else if (rig) results.trials.push(await runTrial(rig.lab, rig.setups, fault, trial, options.quick));
+        } catch (error) {
+          const note = `trial ${trial} of ${fault} failed and was not counted: ${String(error).split('\n')[0]}`;
+          progress(note);
+          results.notes.push(note);
+          if (fault !== 'moosefs-failover') {
+            // the lab may be in any state: start over with a fresh one
+            await stopRig(rig);
+            rig = await startGlusterRig(workDir);
+          }
+        }
+        const last = results.trials[results.trials.length - 1];
+        if (last?.fault === fault && last.trial === trial) {
+          progress(`  ${last.setups.map((row) => `${row.setup}: detect ${row.detectMs ?? '-'} ms, outage ${row.outageMs} ms${row.recovered ? '' : ' (not recovered)'}, remounts ${row.remounts}`).join('; ')}`);
+        }
+        results.generatedAt = new Date().toISOString();
+        saveResults(results, options.out);
+      }
+    }
+  } finally {
+    await stopRig(rig).catch((error: unknown) => progress(`stopping the GlusterFS lab: ${String(error)}`));
+    await stopEverything();
+  }
+  const counts = options.faults.map((fault) => `${fault} ${results.trials.filter((trial) => trial.fault === fault).length}`);
+  if (stoppedEarly) results.notes.push(`stopped early at --until: trials done per fault class: ${counts.join(', ')} (asked for ${options.trials})`);
+  results.status = stoppedEarly ? 'stopped early' : 'complete';
+  results.generatedAt = new Date().toISOString();
+  await drawAndSave(results, options);
+  progress(`done: ${counts.join(', ')}; results in ${options.out}`);
+}
+
+const options = parseBenchArgs(process.argv.slice(2), join(ROOT, 'bench/results'));
+installBenchCleanup();
+if (options.reportOnly) {
+  const file = join(options.out, 'results.json');
+  if (!existsSync(file)) throw new Error(`--report-only: no ${file}; run the bench first`);
+  await drawAndSave(JSON.parse(readFileSync(file, 'utf8')) as BenchResults, options);
+} else await runBench(options);
