@@ -1,5 +1,5 @@
 // `npm run bench -- [--trials N] [--faults a,b] [--quick] [--until HH:MM] [--out DIR]
-//   [--no-cost] [--no-overhead] [--report-only]`: argv to options. Pure.
+//   [--no-cost] [--no-overhead] [--lanes 1|2] [--report-only]`: argv to options. Pure.
 import { parseFaultList, type FaultId } from './faults.js';
 
 /** What one bench run does. */
@@ -14,6 +14,8 @@ export interface BenchOptions {
   out: string;
   cost: boolean;
   overhead: boolean;
+  /** fault lanes run at once, each on its own lab (1 or 2; default 2, 1 with --quick) */
+  lanes: number;
   /** regenerate RESULTS.md and timeline.png from results.json, measure nothing */
   reportOnly: boolean;
 }
@@ -36,12 +38,15 @@ export function parseBenchArgs(argv: readonly string[], defaultOut: string, now 
     if (found === undefined || found.startsWith('--')) throw new Error(`${flag}: missing value`);
     return found;
   };
-  const known = new Set(['--trials', '--faults', '--quick', '--until', '--out', '--no-cost', '--no-overhead', '--report-only']);
+  const known = new Set(['--trials', '--faults', '--quick', '--until', '--out', '--no-cost', '--no-overhead', '--report-only', '--lanes']);
   for (const arg of argv) if (arg.startsWith('--') && !known.has(arg)) throw new Error(`unknown option ${arg}; known: ${[...known].join(' ')}`);
   const trialsText = value('--trials');
   const trials = trialsText === undefined ? 20 : Number(trialsText);
   if (!Number.isInteger(trials) || trials < 1) throw new Error(`--trials: expected a whole number of 1 or more, got "${trialsText}"`);
   const until = value('--until');
+  const lanesText = value('--lanes');
+  const lanes = lanesText === undefined ? (argv.includes('--quick') ? 1 : 2) : Number(lanesText);
+  if (lanes !== 1 && lanes !== 2) throw new Error(`--lanes: expected 1 or 2, got "${lanesText}"`);
   const options: BenchOptions = {
     trials,
     faults: parseFaultList(value('--faults')),
@@ -50,6 +55,7 @@ export function parseBenchArgs(argv: readonly string[], defaultOut: string, now 
     cost: !argv.includes('--no-cost'),
     overhead: !argv.includes('--no-overhead'),
     reportOnly: argv.includes('--report-only'),
+    lanes,
   };
   if (until !== undefined) options.until = parseClockTime(until, now);
   return options;

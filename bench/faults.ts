@@ -9,7 +9,7 @@ export const FAULT_IDS = ['kill-daemon', 'vip-crash', 'vip-partition', 'moosefs-
 /** One fault class. */
 export type FaultId = (typeof FAULT_IDS)[number];
 
-/** When the fault began, when observation ended, and (all-down) when the servers were back. */
+/** When the fault began, when observation ended, and when the servers were restarted (all-down) or the takeover was done (MooseFS). */
 export interface FaultTimes {
   faultAt: number;
   observeEnd: number;
@@ -127,9 +127,10 @@ export const FAULT_CLASSES: Record<FaultId, FaultClass> = {
       await sleep(Math.max(0, faultAt + 30_000 - Date.now()));
       const restartAt = Date.now();
       await Promise.all([lab.faults.restartHost(first), lab.faults.restartHost(second)]);
-      const returnAt = Date.now();
-      const observeEnd = await observe(setups, returnAt, { minMs: quick ? 10_000 : 16_000, capMs: 60_000 });
-      return { faultAt, observeEnd, returnAt, detail: `restart took ${returnAt - restartAt} ms` };
+      const upAt = Date.now();
+      const observeEnd = await observe(setups, upAt, { minMs: quick ? 10_000 : 16_000, capMs: 60_000 });
+      // "back" is when the servers were started again: restartHost resolves only once bricks and clients reconnected
+      return { faultAt, observeEnd, returnAt: restartAt, detail: `restart took ${upAt - restartAt} ms` };
     },
   },
 };

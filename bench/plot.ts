@@ -40,7 +40,7 @@ export function buildGnuplotScript(panels: Array<{ title: string; data: string; 
     lines.push(`set title "${panel.title.replaceAll('"', "'")}"`);
     lines.push('unset arrow');
     lines.push('set arrow from 0, graph 0 to 0, graph 1 nohead lc rgb "black" dt 2');
-    if (panel.returnAt !== undefined) lines.push(`set arrow from ${(panel.returnAt / 1000).toFixed(2)}, graph 0 to ${(panel.returnAt / 1000).toFixed(2)}, graph 1 nohead lc rgb "blue" dt 3`);
+    if (panel.returnAt !== undefined) lines.push(`set arrow from ${(panel.returnAt / 1000).toFixed(2)}, graph 0 to ${(panel.returnAt / 1000).toFixed(2)}, graph 1 nohead lc rgb "blue" lw 3 dt 2`);
     lines.push(`plot '${panel.data}' using (($1+$2)/2):3:(($2-$1)/2):(0.3):4 with boxxyerror lc rgb variable`);
   }
   lines.push('unset multiplot');
@@ -56,7 +56,7 @@ export async function drawTimeline(results: BenchResults, dir: string, png: stri
     if (trial === undefined) continue;
     const data = join(dir, `timeline-${fault}.dat`);
     writeFileSync(data, buildTimelineData(trial));
-    const title = `${FAULT_CLASSES[fault].title.split(' (')[0]} (trial ${trial.trial})${trial.returnAt === undefined ? '' : fault === 'all-down' ? '; blue: servers back' : '; blue: takeover done'}`;
+    const title = `${FAULT_CLASSES[fault].title.split(' (')[0]} (trial ${trial.trial})${trial.returnAt === undefined ? '' : fault === 'all-down' ? '; blue: servers restarted' : '; blue: takeover done'}`;
     panels.push({ title, data, ...(trial.returnAt === undefined ? {} : { returnAt: trial.returnAt - trial.faultAt }) });
   }
   if (panels.length === 0) return undefined;

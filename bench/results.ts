@@ -90,7 +90,7 @@ function renderFaultTable(results: BenchResults, fault: FaultId): string[] {
     '',
     `${count} trial(s), ${fc.backend}. Can a client-side watcher act? ${fc.clientCanAct}.`,
     '',
-    `| setup | detect p50 / p95 | detected | user-visible outage p50 / p95 | not recovered in the window |${withBack ? ' writes back after return p50 / p95 |' : ''} remounts (failed) | remounted by hand after the trial |`,
+    `| setup | detect p50 / p95 | detected | user-visible outage p50 / p95 | not recovered in the window |${withBack ? ' writes back after servers restarted / takeover done, p50 / p95 |' : ''} remounts (failed) | remounted by hand after the trial |`,
     `|---|---|---|---|---|${withBack ? '---|' : ''}---|---|`,
   ];
   for (const row of rows) {
@@ -103,6 +103,33 @@ function renderFaultTable(results: BenchResults, fault: FaultId): string[] {
   const details = [...new Set(results.trials.filter((trial) => trial.fault === fault).flatMap((trial) => trial.setups.flatMap((row) => (row.detectedAs === null ? [] : [`${row.setup}: ${row.detectedAs.replace(/\d+ ms/g, 'N ms')}`]))))].slice(0, 8);
   if (details.length > 0) lines.push('', `What the watchers saw first (distinct): ${details.map((detail) => `\`${detail}\``).join('; ')}.`);
   lines.push('');
+  return lines;
+}
+
+const SAME_WITHIN_MS = 100;
+
+/** One line per fault: ha-mount's outage against each baseline's, and the gap to the floor. Pure. */
+export function renderSummary(results: BenchResults): string[] {
+  const lines: string[] = [];
+  const floor = results.floor.find((entry) => entry.backend === 'glusterfs');
+  for (const fault of FAULT_IDS) {
+    const rows = summarizeFault(results.trials, fault);
+    const ours = rows.find((row) => row.setup === 'ha-mount');
+    if (ours === undefined || ours.trials === 0) continue;
+    const others = rows.filter((row) => row.setup !== 'ha-mount' && row.trials > 0);
+    const compare = others.map((row) => {
+      const mark = row.unrecovered > 0 ? '≥' : '';
+      // two writer intervals: a difference the writer cannot resolve
+      const gap = (row.outageP50 ?? 0) - (ours.outageP50 ?? 0);
+      const verdict = Math.abs(gap) <= SAME_WITHIN_MS ? 'same within 100 ms' : gap > 0 ? 'ha-mount ahead' : 'ha-mount behind';
+      return `${row.setup} ${mark}${formatMs(row.outageP50)} (${verdict})`;
+    });
+    let line = `- **${fault}**: ha-mount outage p50 ${formatMs(ours.outageP50)} (p95 ${formatMs(ours.outageP95)}) against ${compare.join(', ')}`;
+    if (fault === 'kill-daemon' && floor && ours.outageP50 !== undefined) {
+      line += `; gap to the floor (a bare mount, ${formatMs(floor.medianMs)}): ${formatMs(Math.round(ours.outageP50 - floor.medianMs))}`;
+    }
+    lines.push(`${line}.`);
+  }
   return lines;
 }
 
@@ -134,6 +161,10 @@ export function renderResultsMarkdown(results: BenchResults): string {
     '## Floor: a bare mount on this machine',
     '',
     ...floor.map((line) => `- ${line}`),
+    '',
+    '## Summary',
+    '',
+    ...renderSummary(results),
     '',
     '## Failover, per fault class',
     '',

@@ -15,6 +15,7 @@ import { drawTimeline } from './plot.js';
 import { renderResultsMarkdown, type BenchResults } from './results.js';
 import { startSetups, stopSetups, type Setup } from './setups.js';
 import { runTrial } from './trial.js';
+import { planLanes } from './lanes.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 /** a trial's usual length, to start none that would overrun --until */
@@ -86,11 +87,62 @@ async function runMooseTrial(results: BenchResults, workDir: string, trial: numb
   try {
     if (!results.floor.some((entry) => entry.backend === 'moosefs')) results.floor.push(await measureFloor(lab, 'moosefs', quick ? 3 : 10));
     setups = await startSetups(lab, 'moosefs', join(workDir, `moose-${trial}`));
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
     results.trials.push(await runTrial(lab, setups, 'moosefs-failover', trial, quick));
   } finally {
     await stopSetups(setups).catch((error: unknown) => progress(`stopping MooseFS setups: ${String(error)}`));
     await stopLabTracked(lab);
+  }
+}
+
+/** What the lanes share: the results document and whether one stopped at --until. */
+interface LaneState {
+  results: BenchResults;
+  options: BenchOptions;
+  workDir: string;
+  stoppedEarly: boolean;
+}
+
+/**
+ * One lane: its own GlusterFS lab with the four setups (when it has GlusterFS faults) and its
+ * faults round-robin, trial by trial, so a run stopped at --until has every fault class at
+ * about the same count.
+ */
+async function runLane(state: LaneState, faults: readonly FaultId[], name: string): Promise<void> {
+  const { results, options, workDir } = state;
+  let rig: GlusterRig | undefined;
+  try {
+    if (faults.some((fault) => FAULT_CLASSES[fault].backend === 'glusterfs')) rig = await startGlusterRig(workDir);
+    rounds: for (let trial = 1; trial <= options.trials; trial += 1) {
+      for (const fault of faults) {
+        if (options.until !== undefined && Date.now() + TRIAL_ESTIMATE_MS[fault] > options.until) {
+          state.stoppedEarly = true;
+          break rounds;
+        }
+        progress(`${name}: trial ${trial}/${options.trials}: ${fault}`);
+        try {
+          if (fault === 'moosefs-failover') await runMooseTrial(results, workDir, trial, options.quick);
+          else if (rig) results.trials.push(await runTrial(rig.lab, rig.setups, fault, trial, options.quick));
+        } catch (error) {
+          const note = `trial ${trial} of ${fault} failed and was not counted: ${String(error).split('\n')[0]}`;
+          progress(`${name}: ${note}`);
+          results.notes.push(note);
+          if (fault !== 'moosefs-failover') {
+            // the lab may be in any state: start over with a fresh one
+            await stopRig(rig);
+            rig = undefined;
+            rig = await startGlusterRig(workDir);
+          }
+        }
+        const last = results.trials.findLast((candidate) => candidate.fault === fault && candidate.trial === trial);
+        if (last) {
+          progress(`${name}:   ${last.setups.map((row) => `${row.setup}: detect ${row.detectMs ?? '-'} ms, outage ${row.outageMs} ms${row.recovered ? '' : ' (not recovered)'}, remounts ${row.remounts}`).join('; ')}`);
+        }
+        results.generatedAt = new Date().toISOString();
+        saveResults(results, options.out);
+      }
+    }
+  } finally {
+    await stopRig(rig).catch((error: unknown) => progress(`${name}: stopping the GlusterFS lab: ${String(error)}`));
   }
 }
 
@@ -109,61 +161,37 @@ async function runBench(options: BenchOptions): Promise<void> {
     trials: [],
     notes: [],
   };
-  const glusterFaults = options.faults.filter((fault) => FAULT_CLASSES[fault].backend === 'glusterfs');
-  const withMoose = options.faults.includes('moosefs-failover');
-  if (options.overhead) {
-    progress('mount.ha against mount.glusterfs (bench/mount-overhead.ts, its own lab)');
-    results.mountOverhead = await measureMountOverhead(options.quick ? 3 : 20);
-    saveResults(results, options.out);
-  }
-  let rig: GlusterRig | undefined;
-  let stoppedEarly = false;
+  const state: LaneState = { results, options, workDir, stoppedEarly: false };
   try {
-    if (glusterFaults.length > 0 || options.cost) {
-      const lab = await startLabTracked(false);
-      results.floor.push(await measureFloor(lab, 'glusterfs', options.quick ? 3 : 10));
-      if (options.cost) results.cost = await measureAgentCosts(lab, workDir, options.quick ? [1] : [1, 10, 50], options.quick ? 5 : 30, progress);
+    // cost and overhead first, each alone on the machine
+    if (options.overhead) {
+      progress('mount.ha against mount.glusterfs (bench/mount-overhead.ts, its own lab)');
+      results.mountOverhead = await measureMountOverhead(options.quick ? 3 : 20);
       saveResults(results, options.out);
-      if (glusterFaults.length > 0) {
-        progress('starting the four GlusterFS setups');
-        rig = { lab, setups: await startSetups(lab, 'glusterfs', join(workDir, `gluster-${lab.prefix}`)) };
-      } else await stopLabTracked(lab);
     }
-    rounds: for (let trial = 1; trial <= options.trials; trial += 1) {
-      for (const fault of options.faults) {
-        if (options.until !== undefined && Date.now() + TRIAL_ESTIMATE_MS[fault] > options.until) {
-          stoppedEarly = true;
-          break rounds;
-        }
-        progress(`trial ${trial}/${options.trials}: ${fault}`);
-        try {
-          if (fault === 'moosefs-failover') await runMooseTrial(results, workDir, trial, options.quick);
-          else if (rig) results.trials.push(await runTrial(rig.lab, rig.setups, fault, trial, options.quick));
-        } catch (error) {
-          const note = `trial ${trial} of ${fault} failed and was not counted: ${String(error).split('\n')[0]}`;
-          progress(note);
-          results.notes.push(note);
-          if (fault !== 'moosefs-failover') {
-            // the lab may be in any state: start over with a fresh one
-            await stopRig(rig);
-            rig = await startGlusterRig(workDir);
-          }
-        }
-        const last = results.trials[results.trials.length - 1];
-        if (last?.fault === fault && last.trial === trial) {
-          progress(`  ${last.setups.map((row) => `${row.setup}: detect ${row.detectMs ?? '-'} ms, outage ${row.outageMs} ms${row.recovered ? '' : ' (not recovered)'}, remounts ${row.remounts}`).join('; ')}`);
-        }
-        results.generatedAt = new Date().toISOString();
-        saveResults(results, options.out);
+    const lab = await startLabTracked(false);
+    try {
+      results.floor.push(await measureFloor(lab, 'glusterfs', options.quick ? 3 : 10));
+      if (options.cost) {
+        results.cost = await measureAgentCosts(lab, workDir, options.quick ? [1] : [1, 10, 50], options.quick ? 5 : 30, progress).catch((error: unknown) => {
+          results.notes.push(`cost measurement failed: ${String(error).split('\n')[0]}`);
+          progress(`cost measurement failed: ${String(error)}`);
+          return [];
+        });
       }
+    } finally {
+      await stopLabTracked(lab);
     }
+    saveResults(results, options.out);
+    const lanes = planLanes(options.faults, options.lanes);
+    if (lanes.length > 1) results.notes.push(`the fault classes ran in ${lanes.length} lanes at once, each on its own lab (${lanes.map((lane) => lane.join(' + ')).join('; ')}), to fit the trials in the time; the floor, cost and mount overhead were measured before, alone`);
+    await Promise.all(lanes.map((faults, index) => runLane(state, faults, `lane ${index + 1}`)));
   } finally {
-    await stopRig(rig).catch((error: unknown) => progress(`stopping the GlusterFS lab: ${String(error)}`));
     await stopEverything();
   }
   const counts = options.faults.map((fault) => `${fault} ${results.trials.filter((trial) => trial.fault === fault).length}`);
-  if (stoppedEarly) results.notes.push(`stopped early at --until: trials done per fault class: ${counts.join(', ')} (asked for ${options.trials})`);
-  results.status = stoppedEarly ? 'stopped early' : 'complete';
+  if (state.stoppedEarly) results.notes.push(`stopped early at --until: trials done per fault class: ${counts.join(', ')} (asked for ${options.trials})`);
+  results.status = state.stoppedEarly ? 'stopped early' : 'complete';
   results.generatedAt = new Date().toISOString();
   await drawAndSave(results, options);
   progress(`done: ${counts.join(', ')}; results in ${options.out}`);

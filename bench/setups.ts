@@ -56,9 +56,17 @@ export function buildPlainMountCommand(lab: Lab, backend: BackendName, mountpoin
   return { file: 'mfsmount', args: [mountpoint, '-H', lab.moosefs!.vip] };
 }
 
-function buildAgentConfig(lab: Lab, backend: BackendName, mounts: Array<{ name: string; mountpoint: string }>, extra: string[] = []): string {
+/** A mount the agent watches; `backend` overrides the agent's default backend. */
+export interface AgentMount {
+  name: string;
+  mountpoint: string;
+  backend?: BackendName;
+}
+
+function buildAgentConfig(lab: Lab, defaultBackend: BackendName, mounts: readonly AgentMount[], extra: string[] = []): string {
   const lines = ['# written by the ha-mount bench', 'probe:', '  interval: 1s', '  timeout: 5s', 'mounts:'];
   for (const mount of mounts) {
+    const backend = mount.backend ?? defaultBackend;
     lines.push(`  - name: ${mount.name}`, `    backend: ${backend}`);
     if (backend === 'glusterfs') {
       lines.push(`    volume: ${lab.gluster!.volume}`, `    servers: [${[lab.gluster!.vip, ...lab.gluster!.servers.map((server) => server.ip)].join(', ')}]`);
@@ -69,7 +77,7 @@ function buildAgentConfig(lab: Lab, backend: BackendName, mounts: Array<{ name: 
 }
 
 /** Starts `ha-mount agent` in the client namespace for the given mounts; JSON log to `log`. */
-export function startAgent(lab: Lab, options: { dir: string; backend: BackendName; mounts: Array<{ name: string; mountpoint: string }>; log: string; stateDir: string; extraConfig?: string[]; entry?: string }): Spawned {
+export function startAgent(lab: Lab, options: { dir: string; backend: BackendName; mounts: readonly AgentMount[]; log: string; stateDir: string; extraConfig?: string[]; entry?: string }): Spawned {
   const config = join(options.dir, 'agent.yaml');
   writeFileSync(config, buildAgentConfig(lab, options.backend, options.mounts, options.extraConfig));
   mkdirSync(options.stateDir, { recursive: true });
@@ -133,6 +141,8 @@ export async function startSetups(lab: Lab, backend: BackendName, workDir: strin
     setup.writer = startWriter(setup);
   }
   await waitUntil('every writer writes', () => setups.every((setup) => isWriterHealthy(setup)), 30_000);
+  // a few seconds of good writes before the first fault
+  await sleep(3_000);
   return setups;
 }
 

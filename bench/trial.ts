@@ -21,7 +21,7 @@ export interface SetupTrial {
   outageMs: number;
   /** false: writes did not work again before observation ended (outageMs is then a lower bound) */
   recovered: boolean;
-  /** all-down and MooseFS: ms from the servers' return (or the takeover) to writes working again */
+  /** all-down: ms from the servers' restart to writes working again; MooseFS: from the takeover done */
   backAfterReturnMs: number | null;
   remounts: number;
   remountFailures: number;
@@ -130,7 +130,7 @@ async function settle(lab: Lab, setups: readonly Setup[]): Promise<Set<SetupName
   if (agent) await waitForAgentHealthy(agent, 120_000);
   await waitUntil('every writer writes again', () => setups.every((setup) => isWriterHealthy(setup)), 120_000);
   // the clients reconnect to the returned brick; the next fault must find both bricks connected
-  await sleep(3_000);
+  await sleep(5_000);
   if (agent) await waitForAgentHealthy(agent, 60_000);
   return restored;
 }
@@ -153,7 +153,7 @@ export async function runTrial(lab: Lab, setups: readonly Setup[], fault: FaultI
       ...measureOutage(records, times),
       restoredByHand: restored.has(setup.name),
     });
-    result.timeline[setup.name] = buildSegments(records, times.faultAt, times.faultAt - 5_000, times.observeEnd + 3_000);
+    result.timeline[setup.name] = buildSegments(records, times.faultAt, times.faultAt - 3_000, times.observeEnd + 3_000);
   }
   return result;
 }

@@ -59,6 +59,10 @@ export const DEFAULTS = {
     holdDownMs: 3_000, // after a remount, soft signals are ignored this long while the new mount settles
     recentFailureMs: 30_000, // a server that just failed is tried last for this long (rotation)
     postRemountTimeoutMs: 60_000, // a post-remount command (e.g. restarting a service) gets a minute, then SIGKILL
+    // a remount first kills the probe still running on the old mount and waits this long for it to
+    // exit: a probe child walking the path while the new mount is made broke 1-7 % of remounts
+    // (measured, 100 kill cycles); one blocked in a hung call is not waited for longer than this
+    probeExitWaitMs: 1_000,
   },
 
   agent: {
@@ -66,6 +70,8 @@ export const DEFAULTS = {
     // shows a last probe at most 5 s old and can tell a dead agent (no rewrite for 3 periods)
     statusIntervalMs: 5_000,
     staleAfterMs: 15_000,
+    // editors save in bursts (temp file, rename, chmod); one reload per 300 ms of quiet
+    reloadDebounceMs: 300,
   },
 
   notify: {

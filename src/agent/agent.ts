@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { DEFAULTS } from '../defaults.js';
 import type { Logger } from '../log/logger.js';
+import { logTransition } from '../notify/transition-log.js';
 import { createSupervisor, type Supervisor } from '../supervisor/supervisor.js';
 import type { SupervisorDeps } from '../supervisor/supervisor-types.js';
 import type { MountSpec, TransitionEvent } from '../types.js';
@@ -128,10 +129,7 @@ export class Agent {
   }
 
   private onTransition(event: TransitionEvent): void {
-    this.options.logger.info(
-      { mount: event.mount, from: event.from, to: event.to, reason: event.reason, server: event.server, action: event.action, outageMs: event.outageMs, seq: event.seq },
-      `${event.mount}: ${event.from} -> ${event.to} (${event.reason})`,
-    );
+    logTransition(this.options.logger, event);
     try {
       this.options.hooks?.onTransition?.(event);
     } catch (error) {

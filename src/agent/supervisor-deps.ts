@@ -75,7 +75,7 @@ export function createSupervisorDeps(spec: MountSpec, options: { logger: Logger;
         await unmountMountpoint(mountpoint, backend, { lazy }, mounterDeps);
       },
     },
-    killDaemon: (daemon, mountpoint) => killDaemon(daemon, mountpoint, { proc: systemProc, backend, clock: systemClock, signal: sendSignal }),
+    killDaemon: (daemon, mountpoint, options) => killDaemon(daemon, mountpoint, { proc: systemProc, backend, clock: systemClock, signal: sendSignal }, options),
     checkServers: (target) => checkServers(target.servers, backend.defaultPort),
     runPostRemount: async (command) => {
       const result = await spawnRunner(command, { timeoutMs: DEFAULTS.repair.postRemountTimeoutMs, cwd: '/' });

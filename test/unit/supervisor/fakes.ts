@@ -173,6 +173,7 @@ export class FakeWorld {
   unmountCalls = 0;
   serverChecks = 0;
   killed: number[] = [];
+  killedImmediately: number[] = [];
   avoidSeen: string[][] = [];
   events: TransitionEvent[] = [];
   progress = 0;
@@ -212,8 +213,9 @@ export class FakeWorld {
           this.mounted = undefined;
         },
       },
-      killDaemon: async (daemon) => {
+      killDaemon: async (daemon, _mountpoint, options) => {
         this.killed.push(daemon.pid);
+        if (options?.immediate) this.killedImmediately.push(daemon.pid);
         this.proc.kill(daemon.pid);
       },
       checkServers: async (): Promise<ServerCheck> => {

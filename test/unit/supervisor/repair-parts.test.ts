@@ -76,6 +76,17 @@ describe('killDaemon', () => {
     expect(proc.exists(pid)).toBe(false);
   });
 
+  it('when asked to end a stray client at once then it gets SIGKILL and no SIGTERM (no unmount on its way out)', async () => {
+    const proc = new FakeProc();
+    const clock = new FakeClock();
+    proc.spawnDaemon('/mnt/data');
+    const signals: string[] = [];
+    const done = killDaemon(findDaemon('/mnt/data', fakeBackend, proc)!, '/mnt/data', { proc, backend: fakeBackend, clock, signal: (target, signal) => { signals.push(signal); proc.kill(target); } }, { immediate: true });
+    await clock.advance(100);
+    expect(await done).toBe('killed');
+    expect(signals).toEqual(['SIGKILL']);
+  });
+
   it('when the pid now belongs to another process then it is never signalled', async () => {
     const proc = new FakeProc();
     const clock = new FakeClock();

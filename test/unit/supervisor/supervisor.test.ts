@@ -86,6 +86,59 @@ describe('supervisor on a fake clock', () => {
     supervisor.stop();
   });
 
+  it('when a failed attempt\'s client shows up just after the new mount then it is SIGKILLed before it can unmount the path', async () => {
+    const world = setup();
+    const pid = world.mountNow();
+    const deps = world.deps();
+    const mount = deps.mounts.mount;
+    deps.mounts.mount = async (spec, options) => {
+      const outcome = await mount(spec, options);
+      world.clock.setTimeout(() => world.proc.spawnDaemon(world.spec.mountpoint), 100); // still exiting, seen late
+      return { ...outcome, failedAttempts: ['through 10.0.0.10: Mounting glusterfs failed'] };
+    };
+    const supervisor = createSupervisor(world.spec, deps);
+    supervisor.start();
+    await world.clock.advance(1_500);
+    world.proc.kill(pid);
+    await world.clock.advance(1_000);
+    expect(world.killedImmediately).toHaveLength(1);
+    expect(world.proc.daemonsFor(world.spec.mountpoint)).toEqual([supervisor.status().daemonPid]);
+    supervisor.stop();
+  });
+
+  it('when a remount starts while a probe runs then the probe is killed and the mount waits for it to exit', async () => {
+    const world = setup();
+    const pid = world.mountNow();
+    const supervisor = createSupervisor(world.spec, world.deps());
+    supervisor.start();
+    await world.clock.advance(1_500);
+    world.probes.mode = 'hang';
+    await world.clock.advance(1_000); // a probe is now in flight
+    expect(world.probes.inFlight).toBe(1);
+    world.proc.kill(pid);
+    await world.clock.advance(150);
+    expect(world.mountCalls).toBe(0); // the killed probe has not exited yet
+    world.probes.mode = okResult(3);
+    world.probes.release();
+    await world.clock.advance(50);
+    expect(world.mountCalls).toBe(1);
+    supervisor.stop();
+  });
+
+  it('when the killed probe never exits then the remount goes on after the wait', async () => {
+    const world = setup();
+    const pid = world.mountNow();
+    const supervisor = createSupervisor(world.spec, world.deps());
+    supervisor.start();
+    await world.clock.advance(1_500);
+    world.probes.mode = 'hang';
+    await world.clock.advance(1_000);
+    world.proc.kill(pid);
+    await world.clock.advance(1_200);
+    expect(world.mountCalls).toBe(1);
+    supervisor.stop();
+  });
+
   it('when ENOTCONN comes then the server in use is tried last on the remount', async () => {
     const world = setup();
     world.mountNow('10.0.0.10');

@@ -1,0 +1,97 @@
+// The agent logs each transition itself (logTransition); the notifier only delivers.
+// The agent's outside world: notifications, metrics, sd_notify + watchdog, and the file watcher
+// that turns a config or fstab edit into the same reload as SIGHUP.
+import { watch, type FSWatcher } from 'chokidar';
+import type { AgentHookFactory, AgentHookSet } from '../cli/agent-command.js';
+import { DEFAULTS } from '../defaults.js';
+import type { Logger } from '../log/logger.js';
+import { parseMetricsConfig } from '../metrics/metrics-config.js';
+import { createMetrics } from '../metrics/metrics.js';
+import { startMetricsServer, type MetricsServer } from '../metrics/metrics-server.js';
+import { createNotifier, type Notifier } from '../notify/notifier.js';
+import { parseNotifyConfig } from '../notify/notify-config.js';
+import { createSdNotifier } from '../systemd/sd-notifier.js';
+import { formatStatusLine } from '../systemd/status-line.js';
+import { createWatchdog } from '../systemd/watchdog.js';
+import type { Agent } from './agent.js';
+
+/** Files whose edits reload the agent; what to send when one changes (SIGHUP to ourselves by default). */
+export interface ReloadWatch {
+  files: string[];
+  /** default: process.kill(process.pid, 'SIGHUP'), so file edits and `systemctl reload` share one path */
+  trigger?: () => void;
+  /** editors write in bursts (temp file, rename, chmod): one reload per quiet period */
+  debounceMs?: number;
+}
+
+/**
+ * Builds the hook factory of `ha-mount agent`: the config's `notify:` and `metrics:` sections
+ * are parsed here, so a bad section stops the agent at start with FILE:LINE.
+ */
+export function createAgentHookFactory(watchFiles: (configFile: string | undefined) => ReloadWatch): AgentHookFactory {
+  return ({ config, logger }) => {
+    const notifyConfig = config ? parseNotifyConfig(config.sections.notify) : undefined;
+    const metricsConfig = config ? parseMetricsConfig(config.sections.metrics) : { enabled: DEFAULTS.metrics.enabled, host: DEFAULTS.metrics.host, port: DEFAULTS.metrics.port };
+    const notifier: Notifier | undefined = notifyConfig ? createNotifier(notifyConfig, { logger, logTransitions: false }) : undefined;
+    const metrics = createMetrics();
+    const sd = createSdNotifier({ logger });
+    const watchdog = createWatchdog(sd, { logger });
+    watchdog.start();
+    let server: MetricsServer | undefined;
+    let watcher: FSWatcher | undefined;
+    let statusTimer: NodeJS.Timeout | undefined;
+    const summary = (agent: Agent): string => formatStatusLine(agent.status().mounts.map((mount) => mount.state));
+
+    const hooks: AgentHookSet = {
+      onTransition: (event) => notifier?.notify(event),
+      // every step of a supervisor is bounded by a deadline, the mount command's being the longest
+      onProgress: (name) => watchdog.heartbeat(name, { nextWithinMs: DEFAULTS.commands.mountTimeoutMs + DEFAULTS.probe.timeoutMs }),
+      metrics,
+      onStarted: async (agent) => {
+        if (metricsConfig.enabled) {
+          server = await startMetricsServer(metrics, metricsConfig).catch((error: unknown) => {
+            logger.error({ err: error }, `metrics endpoint not started: ${(error as Error).message}`);
+            return undefined;
+          });
+          if (server) logger.info({ url: server.url }, 'metrics endpoint listening');
+        }
+        await sd.ready(summary(agent));
+        statusTimer = setInterval(() => void sd.status(summary(agent)), DEFAULTS.agent.statusIntervalMs);
+        statusTimer.unref();
+        watcher = startReloadWatch(watchFiles(config?.file), logger);
+      },
+      onReloaded: async (agent) => {
+        await sd.status(summary(agent));
+      },
+      onStopping: async () => {
+        if (statusTimer) clearInterval(statusTimer);
+        await sd.stopping();
+        watchdog.stop();
+        await watcher?.close();
+        await server?.close();
+        const left = await notifier?.close();
+        if (left && (left.unsent > 0 || left.hooksNotRun > 0)) logger.warn(left, 'notifications not delivered at shutdown');
+        sd.close();
+      },
+    };
+    return hooks;
+  };
+}
+
+/** Watches the files with chokidar; a change (after a quiet period) triggers a reload. */
+function startReloadWatch(watch_: ReloadWatch, logger: Logger): FSWatcher | undefined {
+  const files = watch_.files.filter((file) => file !== '');
+  if (files.length === 0) return undefined;
+  const trigger = watch_.trigger ?? (() => process.kill(process.pid, 'SIGHUP'));
+  let timer: NodeJS.Timeout | undefined;
+  const watcher = watch(files, { ignoreInitial: true, awaitWriteFinish: false });
+  watcher.on('all', (kind, path) => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      logger.info({ file: path, change: kind }, `${path} changed: reloading`);
+      trigger();
+    }, watch_.debounceMs ?? DEFAULTS.agent.reloadDebounceMs);
+  });
+  watcher.on('error', (error) => logger.error({ err: error }, 'file watcher failed; SIGHUP still reloads'));
+  return watcher;
+}

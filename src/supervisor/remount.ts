@@ -1,0 +1,107 @@
+import type { MountOutcome } from '../mount/mounter-api.js';
+import { findDaemon, findDaemons, type DaemonRef } from '../probes/daemon.js';
+import { inspectMountPresence, type MountPresence } from '../probes/mount-presence.js';
+import type { MountSpec, ServerAddress } from '../types.js';
+import { formatServerAddress } from './server-rotation.js';
+import type { SupervisorDeps } from './supervisor-types.js';
+
+/** What a remount needs: the spec, the edges, the daemon being replaced, the servers to try last. */
+export interface RemountRequest {
+  spec: MountSpec;
+  deps: Pick<SupervisorDeps, 'checkServers' | 'mounts' | 'killDaemon' | 'backend' | 'proc' | 'logger' | 'readMounts'>;
+  /** the FUSE daemon of the mount being replaced, if known */
+  oldDaemon: DaemonRef | undefined;
+  avoid: ServerAddress[];
+  /** true once the supervisor was stopped: give up between steps */
+  isStopped(): boolean;
+  /** waits on the supervisor's clock */
+  sleep(ms: number): Promise<void>;
+}
+
+/** How a remount ended. */
+export type RemountResult =
+  /** no server took a TCP connection: nothing was touched */
+  | { kind: 'no-server'; reason: string }
+  | { kind: 'foreign'; presence: Extract<MountPresence, { kind: 'foreign' }> }
+  /** a server answered (`answered`) but no mount was made */
+  | { kind: 'failed'; reason: string; answered: string }
+  | { kind: 'mounted'; server: string; outcome: MountOutcome; daemon: DaemonRef | undefined }
+  | { kind: 'stopped' };
+
+/**
+ * One remount: reachability first (a dead mount stays in place while no server answers: ENOTCONN
+ * is better than users writing into the local folder under it), then lazy unmount, end the daemons
+ * left behind, mount with the servers that failed just now tried last, end strays of failed attempts.
+ */
+export async function performRemount(request: RemountRequest): Promise<RemountResult> {
+  const { spec, deps } = request;
+  const check = await deps.checkServers(spec);
+  if (request.isStopped()) return { kind: 'stopped' };
+  if (check.answered === undefined) return { kind: 'no-server', reason: check.reason };
+  const presence = inspectMountPresence(deps.readMounts(), spec.mountpoint, deps.backend);
+  if (presence.kind === 'foreign') return { kind: 'foreign', presence };
+  if (presence.kind === 'mounted') {
+    await deps.mounts.unmount(spec.mountpoint, { lazy: true }).catch((error: unknown) => {
+      deps.logger.warn({ mount: spec.name, err: error }, 'lazy unmount failed; mounting anyway');
+    });
+    deps.logger.debug({ mount: spec.name }, 'remount: old mount detached');
+  }
+  await killLeftoverDaemons(request);
+  if (request.isStopped()) return { kind: 'stopped' };
+  deps.logger.debug({ mount: spec.name, avoid: request.avoid.map(formatServerAddress) }, 'remount: mounting');
+  let outcome: MountOutcome;
+  try {
+    outcome = await deps.mounts.mount(spec, { avoid: request.avoid });
+  } catch (error) {
+    deps.logger.warn({ mount: spec.name, err: error, avoid: request.avoid.map(formatServerAddress) }, `remount attempt of ${spec.mountpoint} failed`);
+    const reason = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
+    return { kind: 'failed', reason, answered: check.answered };
+  }
+  const server = formatServerAddress(outcome.server);
+  deps.logger.info(
+    { mount: spec.name, server, mountMs: Math.round(outcome.durationMs), failedAttempts: outcome.failedAttempts, avoid: request.avoid.map(formatServerAddress), firstAnswer: check.answered },
+    `mounted ${spec.mountpoint} via ${server}`,
+  );
+  const daemon = findDaemon(spec.mountpoint, deps.backend, deps.proc);
+  if (daemon !== undefined) {
+    await killStrayDaemons(request, daemon);
+    // a failed attempt's client may still be on its way out and unmount the path as it goes
+    if ((outcome.failedAttempts?.length ?? 0) > 0) {
+      for (let waited = 0; waited < STRAY_WATCH_MS; waited += STRAY_POLL_MS) {
+        await request.sleep(STRAY_POLL_MS);
+        await killStrayDaemons(request, daemon);
+      }
+    }
+  }
+  return { kind: 'mounted', server, outcome, daemon };
+}
+
+const STRAY_WATCH_MS = 500; // measured: a failed attempt's client took down the next mount ~100 ms after it was made
+const STRAY_POLL_MS = 25;
+
+/** After the lazy unmount, every daemon still serving the mountpoint is an orphan: end each one. */
+async function killLeftoverDaemons(request: RemountRequest): Promise<void> {
+  const { spec, deps } = request;
+  const seen = new Set<number>();
+  const candidates: DaemonRef[] = request.oldDaemon === undefined ? [] : [request.oldDaemon];
+  for (;;) {
+    const next = candidates.shift() ?? findDaemon(spec.mountpoint, deps.backend, deps.proc);
+    if (next === undefined || seen.has(next.pid)) return;
+    seen.add(next.pid);
+    const outcome = await deps.killDaemon(next, spec.mountpoint);
+    deps.logger.info({ mount: spec.name, pid: next.pid, outcome }, 'old FUSE daemon ended');
+  }
+}
+
+/**
+ * After a mount, only the new daemon may serve the mountpoint: a failed attempt can leave a
+ * client behind (mount.glusterfs may give up on an attempt whose daemon still starts).
+ */
+async function killStrayDaemons(request: RemountRequest, keep: DaemonRef): Promise<void> {
+  const { spec, deps } = request;
+  for (const stray of findDaemons(spec.mountpoint, deps.backend, deps.proc)) {
+    if (stray.pid === keep.pid) continue;
+    const outcome = await deps.killDaemon(stray, spec.mountpoint, { immediate: true });
+    deps.logger.warn({ mount: spec.name, pid: stray.pid, outcome }, 'stray FUSE daemon of a failed mount attempt ended');
+  }
+}
