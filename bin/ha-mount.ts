@@ -3,8 +3,7 @@
 import { describeFailure, runCli } from '../src/cli/program.js';
 
 try {
-  await runCli(process.argv.slice(2));
-  process.exitCode = 0;
+  process.exitCode = await runCli(process.argv.slice(2));
 } catch (error) {
   const failure = describeFailure(error);
   if (failure.message !== undefined) process.stderr.write(`ha-mount: ${failure.message}\n`);

@@ -35,8 +35,9 @@ export function createScopedRunner(mountName: string, env: NodeJS.ProcessEnv = p
 }
 
 /**
- * Mounter edges for the agent: mount commands in a scope, and the mountpoint check run as a
- * `stat` child with a deadline, never in this process's thread pool (it may be below a hung mount).
+ * Mounter edges for the agent: mount commands in a scope, and the mountpoint checks run as
+ * `stat` and `realpath` children with deadlines, never in this process's thread pool (the path
+ * may be a hung mount).
  */
 function createAgentMounterDeps(spec: MountSpec, env: NodeJS.ProcessEnv): MounterDeps {
   const runner = createScopedRunner(spec.name, env);
@@ -51,6 +52,11 @@ function createAgentMounterDeps(spec: MountSpec, env: NodeJS.ProcessEnv): Mounte
         throw Object.assign(new Error(result.stderr || `stat ${path} failed`), { code });
       }
       return { isDirectory: () => result.stdout === 'directory' };
+    },
+    // realpath lstat()s the mountpoint itself, the root of a possibly hung mount: a child with a deadline too
+    realpath: async (path) => {
+      const result = await spawnRunner({ file: 'realpath', args: ['-e', '--', path] }, { timeoutMs: 5_000, env: { ...process.env, LC_ALL: 'C' } });
+      return result.exitCode === 0 && result.stdout !== '' ? result.stdout : path;
     },
   };
 }

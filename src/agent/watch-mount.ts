@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Logger } from '../log/logger.js';
+import { logTransition } from '../notify/transition-log.js';
 import { createSupervisor, type Supervisor } from '../supervisor/supervisor.js';
 import type { SupervisorDeps } from '../supervisor/supervisor-types.js';
 import type { MountSpec, TransitionEvent } from '../types.js';
@@ -26,7 +27,7 @@ export interface WatchMountOptions {
 export async function watchMount(spec: MountSpec, options: WatchMountOptions): Promise<void> {
   const host = options.host ?? hostname();
   const onTransition = (event: TransitionEvent): void => {
-    options.logger.info({ mount: event.mount, from: event.from, to: event.to, reason: event.reason, server: event.server, action: event.action }, `${event.mount}: ${event.from} -> ${event.to} (${event.reason})`);
+    logTransition(options.logger, event);
     options.hooks?.onTransition?.(event);
   };
   const deps = options.createDeps?.(spec, onTransition) ?? createSupervisorDeps(spec, { logger: options.logger, host, onTransition, ...(options.hooks ? { hooks: options.hooks } : {}) });

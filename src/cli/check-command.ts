@@ -48,8 +48,7 @@ export async function checkMountpoint(mountpoint: string, flags: CheckFlags): Pr
 }
 
 /**
- * Registers `check`. The exit code is set on process.exitCode (Nagios's 0-3), so bin/ must not
- * reset it after the command returns.
+ * Registers `check`. Its exit status is Nagios's (0-3), not mount(8)'s: monitoring systems read it.
  */
 export function registerCheckCommand(program: Command, context: CliContext): void {
   program
@@ -62,6 +61,6 @@ export function registerCheckCommand(program: Command, context: CliContext): voi
     .action(async (mountpoint: string, flags: CheckFlags) => {
       const report = await checkMountpoint(mountpoint, flags);
       context.print(report.line);
-      process.exitCode = report.code;
+      context.exitStatus = report.code;
     });
 }

@@ -115,6 +115,7 @@ interface MountFlags {
   json?: boolean;
   verbose?: boolean;
   dryRun?: boolean;
+  watch?: boolean;
 }
 
 /** Registers `mount` as the program's default command. */
@@ -130,6 +131,7 @@ export function registerMountCommand(program: Command, context: CliContext): voi
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'print what each server answered')
     .option('--dry-run', 'resolve and print the mount command without running it')
+    .option('--watch', 'after mounting, watch and repair the mount in the foreground like the agent (until SIGTERM/SIGINT; the mount stays)')
     .action(async (source: string, mountpoint: string | undefined, flags: MountFlags, command: Command) => {
       try {
         await runMount(context, source, mountpoint, flags, configOption(command));
@@ -169,4 +171,21 @@ async function runMount(context: CliContext, source: string, mountpoint: string 
   else if (outcome.dryRun) context.print(formatCommand(outcome.command));
   else context.print(describeOutcome(spec, outcome));
   if (flags.verbose && !flags.json) for (const attempt of outcome.failedAttempts ?? []) context.printError(`ha-mount: failed ${attempt}`);
+  if (flags.watch && !outcome.dryRun) await watchInForeground(spec);
+}
+
+/** `--watch`: the agent's supervisor on this one mount (it adopts the fresh mount) until SIGTERM/SIGINT. */
+async function watchInForeground(spec: MountSpec): Promise<void> {
+  const { watchMount } = await import('../agent/watch-mount.js');
+  const { createLogger } = await import('../log/logger.js');
+  const stop = new AbortController();
+  const abort = (): void => stop.abort();
+  process.once('SIGTERM', abort);
+  process.once('SIGINT', abort);
+  try {
+    await watchMount(spec, { logger: createLogger(), signal: stop.signal });
+  } finally {
+    process.off('SIGTERM', abort);
+    process.off('SIGINT', abort);
+  }
 }

@@ -27,6 +27,8 @@ export interface CliContext {
   mounterDeps(): MounterDeps;
   /** reads the config file */
   readText: ReadText;
+  /** a command's own exit status when it is not mount(8)'s (check's Nagios codes); bin/ exits with it */
+  exitStatus?: number;
 }
 
 /** The signature of every `register...Command(program, context)` function. */
@@ -69,9 +71,10 @@ export function createProgram(context: CliContext = createCliContext()): Command
   return program;
 }
 
-/** Parses argv (without node and script) and runs the chosen subcommand. */
-export async function runCli(argv: readonly string[], context?: CliContext): Promise<void> {
+/** Parses argv (without node and script), runs the chosen subcommand and gives its exit status. */
+export async function runCli(argv: readonly string[], context: CliContext = createCliContext()): Promise<number> {
   await createProgram(context).parseAsync([...argv], { from: 'user' });
+  return context.exitStatus ?? ExitCode.OK;
 }
 
 /**
