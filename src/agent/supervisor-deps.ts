@@ -10,7 +10,7 @@ import { GlusterLogReader, glusterLogPath } from '../probes/gluster-log.js';
 import { readMountInfo } from '../probes/mount-presence.js';
 import { createProbeRunner } from '../probes/probe-runner.js';
 import { systemProc } from '../probes/proc.js';
-import { systemClock } from '../supervisor/clock.js';
+import { systemClock } from '../clock.js';
 import { killDaemon, sendSignal } from '../supervisor/kill-daemon.js';
 import { checkServers } from '../supervisor/reachability.js';
 import type { SupervisorDeps, SupervisorMetrics } from '../supervisor/supervisor-types.js';

@@ -1,6 +1,6 @@
 import type { Logger } from '../log/logger.js';
 import type { TransitionEvent } from '../types.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import { createMailBatcher, type MailBatch } from './mail-batcher.js';
 import { formatMail } from './mail-format.js';
 import { createMailSender, type MailSenderStatus, type OutgoingMail, type SendMail } from './mail-sender.js';

@@ -2,7 +2,7 @@ import { formatDuration } from '../config/duration.js';
 import { formatCommand, type Runner } from '../exec/run.js';
 import type { Logger } from '../log/logger.js';
 import type { Command, TransitionEvent } from '../types.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import type { HookName, HooksConfig } from './notify-config.js';
 import { checkScriptSecurity } from './script-security.js';
 

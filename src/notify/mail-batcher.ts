@@ -1,5 +1,5 @@
 import type { MountState, TransitionEvent } from '../types.js';
-import type { Clock, TimerHandle } from './clock.js';
+import type { Clock, TimerHandle } from '../clock.js';
 
 /** The changes of one mount that go out as one mail. */
 export interface MailBatch {

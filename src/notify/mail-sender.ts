@@ -1,5 +1,5 @@
 import type { Logger } from '../log/logger.js';
-import type { Clock, TimerHandle } from './clock.js';
+import type { Clock, TimerHandle } from '../clock.js';
 
 /** A mail ready to go: addressed, written, with a Message-ID fixed at creation so a resend is recognisable. */
 export interface OutgoingMail {

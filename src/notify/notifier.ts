@@ -3,7 +3,7 @@ import { DEFAULTS } from '../defaults.js';
 import type { Runner } from '../exec/run.js';
 import type { Logger } from '../log/logger.js';
 import type { TransitionEvent } from '../types.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import { createDesktopChannel, type DesktopChannelDeps } from './desktop.js';
 import { createEmailChannel, type EmailChannel } from './email.js';
 import { createHookExec } from './hook-exec.js';

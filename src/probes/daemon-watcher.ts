@@ -1,5 +1,5 @@
 import { DEFAULTS } from '../defaults.js';
-import type { Clock, TimerHandle } from '../supervisor/clock.js';
+import type { Clock, TimerHandle } from '../clock.js';
 import { checkDaemon, type DaemonRef, type DaemonStatus } from './daemon.js';
 import type { ProcReader } from './proc.js';
 

@@ -2,7 +2,7 @@ import type { Backend } from '../backends/backend.js';
 import { DEFAULTS } from '../defaults.js';
 import { isStillDaemon, type DaemonRef } from '../probes/daemon.js';
 import type { ProcReader } from '../probes/proc.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 
 /** What killing a lingering FUSE daemon needs: /proc, signals and a clock (all injected for tests). */
 export interface KillDeps {

@@ -1,3 +1,4 @@
+import type { HaMountMetrics } from '../metrics/metrics.js';
 import type { Backend } from '../backends/backend.js';
 import type { Logger } from '../log/logger.js';
 import type { MountOutcome } from '../mount/mounter-api.js';
@@ -8,7 +9,7 @@ import type { ProcReader } from '../probes/proc.js';
 import type { ProbeRunner, ProbeVerdict } from '../probes/probe-types.js';
 import type { FailureReason } from '../metrics/failure-reason.js';
 import type { Command, MountSpec, MountState, ServerAddress, TransitionEvent } from '../types.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../clock.js';
 import type { ServerCheck } from './reachability.js';
 
 /** Mounting and unmounting, as the core mount path does them (src/mount/mounter.ts). */
@@ -19,18 +20,8 @@ export interface MountOperations {
   unmount(mountpoint: string, options: { lazy: boolean }): Promise<void>;
 }
 
-/**
- * Where the supervisor reports numbers. Structurally the supervisor-facing part of
- * src/metrics/metrics.ts's HaMountMetrics, so that object can be passed as it is.
- */
-export interface SupervisorMetrics {
-  observeProbe(mount: string, latencyMs: number): void;
-  setState(mount: string, state: MountState): void;
-  countRemount(mount: string, reason: FailureReason): void;
-  countFailure(mount: string, reason: FailureReason): void;
-  setServer(mount: string, server: string | undefined): void;
-  setDaemonRss(mount: string, bytes: number | undefined): void;
-}
+/** Where the supervisor reports numbers: the supervisor-facing part of the agent's metrics. */
+export type SupervisorMetrics = Pick<HaMountMetrics, 'observeProbe' | 'setState' | 'countRemount' | 'countFailure' | 'setServer' | 'setDaemonRss'>;
 
 /** The GlusterFS client log (or nothing, for other backends): bricks currently down. */
 export interface BrickSource {

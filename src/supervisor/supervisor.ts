@@ -6,7 +6,7 @@ import type { BrickStatus } from '../probes/gluster-log.js';
 import { inspectMountPresence, type MountPresence } from '../probes/mount-presence.js';
 import type { ProbeResult, RunningProbe } from '../probes/probe-types.js';
 import type { MountSpec, TransitionEvent } from '../types.js';
-import type { TimerHandle } from './clock.js';
+import type { TimerHandle } from '../clock.js';
 import { decide, type DecideContext, type StateChange } from './decide.js';
 import { createInitialHealth, type MountHealth } from './health.js';
 import { performRemount, type RemountResult } from './remount.js';

@@ -1,5 +1,5 @@
 import { createLogger, type Logger } from '../../../src/log/logger.js';
-import type { Clock, TimerHandle } from '../../../src/notify/clock.js';
+import type { Clock, TimerHandle } from '../../../src/clock.js';
 import type { TransitionEvent } from '../../../src/types.js';
 
 /** A clock whose time moves only when the test says so. */

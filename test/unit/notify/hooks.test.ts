@@ -3,7 +3,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { systemClock } from '../../../src/notify/clock.js';
+import { systemClock } from '../../../src/clock.js';
 import { createHookExec } from '../../../src/notify/hook-exec.js';
 import { buildHookJobs, createHookChannel } from '../../../src/notify/hooks.js';
 import type { HooksConfig } from '../../../src/notify/notify-config.js';

@@ -4,7 +4,7 @@ import { createSilentLogger } from '../../../src/log/logger.js';
 import type { MountInfoEntry } from '../../../src/mount/mountinfo.js';
 import type { ProcReader, ProcStat } from '../../../src/probes/proc.js';
 import type { ProbeResult, ProbeTarget, RunningProbe } from '../../../src/probes/probe-types.js';
-import type { Clock, TimerHandle } from '../../../src/supervisor/clock.js';
+import type { Clock, TimerHandle } from '../../../src/clock.js';
 import type { ServerCheck } from '../../../src/supervisor/reachability.js';
 import type { SupervisorDeps } from '../../../src/supervisor/supervisor-types.js';
 import type { MountSpec, TransitionEvent } from '../../../src/types.js';

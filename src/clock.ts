@@ -1,9 +1,9 @@
-/** An opaque timer handle from a Clock. */
+/** A timer handle as the clock that made it knows it. */
 export type TimerHandle = unknown;
 
 /**
- * Time as the notifier sees it. Injected so that coalescing, rate limits and retry backoff run
- * on a fake clock in tests, never with sleeps.
+ * Time and timers, injected wherever timing is logic (supervisors, backoff, coalescing, rate
+ * limits, retries), so tests run it on a fake clock, never with sleeps.
  */
 export interface Clock {
   /** ms since the epoch */
@@ -12,11 +12,11 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
-/** The real clock. Timers are unref'ed: a pending retry must not keep a finished process alive. */
+/** The real clock. Timers are unref'd: a pending retry or probe must not keep a finished process alive. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout: (callback, ms) => {
-    const timer = setTimeout(callback, ms);
+    const timer = setTimeout(callback, Math.max(0, ms));
     timer.unref();
     return timer;
   },
