@@ -38,7 +38,7 @@ export function createAgentHookFactory(watchFiles: (configFile: string | undefin
     const watchdog = createWatchdog(sd, { logger });
     watchdog.start();
     let server: MetricsServer | undefined;
-    let watcher: FSWatcher | undefined;
+    let watcher: ReloadWatcher | undefined;
     let statusTimer: NodeJS.Timeout | undefined;
     const summary = (agent: Agent): string => formatStatusLine(agent.status().mounts.map((mount) => mount.state));
 
@@ -64,10 +64,13 @@ export function createAgentHookFactory(watchFiles: (configFile: string | undefin
         await sd.status(summary(agent));
       },
       onStopping: async () => {
+        // first, before any await: the SIGHUP handler is gone by now, so a reload still pending
+        // from a last-moment edit would end the process with SIGHUP in the middle of stopping
+        const watcherClosed = watcher?.close();
         if (statusTimer) clearInterval(statusTimer);
         await sd.stopping();
         watchdog.stop();
-        await watcher?.close();
+        await watcherClosed;
         await server?.close();
         const left = await notifier?.close();
         if (left && (left.unsent > 0 || left.hooksNotRun > 0)) logger.warn(left, 'notifications not delivered at shutdown');
@@ -78,20 +81,38 @@ export function createAgentHookFactory(watchFiles: (configFile: string | undefin
   };
 }
 
+/** The running file watcher; `close` also drops a reload still waiting for its quiet period. */
+interface ReloadWatcher {
+  close(): Promise<void>;
+}
+
 /** Watches the files with chokidar; a change (after a quiet period) triggers a reload. */
-function startReloadWatch(watch_: ReloadWatch, logger: Logger): FSWatcher | undefined {
+function startReloadWatch(watch_: ReloadWatch, logger: Logger): ReloadWatcher | undefined {
   const files = watch_.files.filter((file) => file !== '');
   if (files.length === 0) return undefined;
   const trigger = watch_.trigger ?? (() => process.kill(process.pid, 'SIGHUP'));
   let timer: NodeJS.Timeout | undefined;
-  const watcher = watch(files, { ignoreInitial: true, awaitWriteFinish: false });
+  let closed = false;
+  const watcher: FSWatcher = watch(files, { ignoreInitial: true, awaitWriteFinish: false });
   watcher.on('all', (kind, path) => {
+    if (closed) return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
+      timer = undefined;
+      if (closed) return;
       logger.info({ file: path, change: kind }, `${path} changed: reloading`);
       trigger();
     }, watch_.debounceMs ?? DEFAULTS.agent.reloadDebounceMs);
   });
   watcher.on('error', (error) => logger.error({ err: error }, 'file watcher failed; SIGHUP still reloads'));
-  return watcher;
+  return {
+    close: async () => {
+      // a pending reload must not fire once the agent stops: with no SIGHUP handler left, the
+      // default action of its SIGHUP would end the process (exit 129) before it stopped cleanly
+      closed = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await watcher.close();
+    },
+  };
 }

@@ -292,7 +292,9 @@ describe('health watching and self-healing on the lab', () => {
     expect(rssAfter).toBeLessThan(rssBefore + 32 * 1024);
     // each kill is one remount; when mount.glusterfs fails an attempt right after a kill, the failed
     // client's exit can take the next attempt's fresh mount down with it: one more remount (seen 0-3 per 100)
-    expect(agent.logLines(/"to":"failed".*FUSE daemon \d+ died/)).toBe(100);
+    // every kill is seen: mostly by the daemon watcher, sometimes first by a probe's ENOTCONN (seen 1 in 100)
+    expect(agent.logLines(/"to":"failed"/)).toBeGreaterThanOrEqual(100);
+    expect(agent.logLines(/"to":"failed".*FUSE daemon \d+ died/)).toBeGreaterThanOrEqual(90);
     expect(agent.mount()!.remounts).toBeGreaterThanOrEqual(100);
     expect(agent.mount()!.remounts).toBeLessThanOrEqual(110);
   }, 180_000);
