@@ -78,7 +78,9 @@ export const DEFAULTS = {
     // a failover is a burst (failed -> recovering -> healthy within a remount, ~1 s here): 3 s of
     // quiet after the first change makes it one mail, and the first mail still leaves within 3 s
     coalesceMs: 3_000,
-    rateLimitCount: 6, // at most 6 mails per mount per window...
+    // at most 10 mails per mount per window: one incident (failed, recovering, degraded, hung,
+    // healthy...) fits whole; a flapping mount is folded after that
+    rateLimitCount: 10,
     rateLimitWindowMs: 15 * 60_000, // ...of 15 minutes; then one summary of what was folded
     queueMax: 1_000, // bounded: a long SMTP outage drops the oldest, and says so
     retryBaseMs: 1_000, // first retry after a failed send: a relay restart takes about a second

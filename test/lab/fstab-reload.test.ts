@@ -575,14 +575,19 @@ describe('fstab examples and live reload on the lab', () => {
       expect(analysis.failed).toBe(0);
     }
 
-    // SIGTERM: the agent ends (exit 0) and leaves every mount as it is, even when an edit was saved
-    // just before (its reload, still in the watcher's quiet period, must not fire during the stop)
-    writeFileSync(config, edited);
+    // SIGTERM: the agent ends (exit 0) and leaves every mount as it is, even while the file is being
+    // saved (an edit in the watcher's quiet period must not turn into a reload during the stop):
+    // saves every 50 ms keep a reload pending, and SIGTERM comes in the middle of them
+    const saving = (async () => {
+      for (const until = Date.now() + 1_500; Date.now() < until && agent.running; await sleep(50)) writeFileSync(config, edited);
+    })();
+    await sleep(750);
     agent.child.kill('SIGTERM');
     const exit = await waitUntil('the agent exits after SIGTERM', async () => {
       const result = await Promise.race([agent.exited, sleep(200).then(() => undefined)]);
       return result;
     }, 60_000, 0);
+    await saving;
     expect(exit).toEqual({ code: 0, signal: null });
     expect(agent.entries(/^agent stopped; mounts left as they are$/)).toHaveLength(1);
     for (const [mountpoint, pid] of [[mp1, pid1], [mp2, pid2], [mp3, pid3]] as const) {

@@ -146,7 +146,7 @@ describe('notifier', () => {
     // Bound from the defaults: a flap shorter than the rate window sends at most rateLimitCount
     // mails (one per coalesce window) and then exactly one summary when the window frees a slot.
     const bound = DEFAULTS.notify.rateLimitCount + 1;
-    expect(bound).toBe(7);
+    expect(bound).toBe(11);
     expect(duringFlap).toBe(DEFAULTS.notify.rateLimitCount);
     expect(mails).toHaveLength(bound);
     expect(mails.slice(0, -1).every((mail) => mail.sentAt - start <= 60_000)).toBe(true);
