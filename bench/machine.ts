@@ -1,5 +1,5 @@
 // The machine and the versions a result was measured with.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +38,8 @@ export async function describeMachine(): Promise<MachineInfo> {
       moosefs: await readVersion('mfsmount', ['--version'], /MFS version:? (\S+)/),
       keepalived: await readVersion('keepalived', ['--version'], /Keepalived v(\S+)/),
       node: process.version,
-      'ha-mount': `${pkg.version}${commit.exitCode === 0 ? ` (${commit.stdout.trim()} + working tree)` : ''}`,
+      // the code that ran is the build in dist/, which may differ from HEAD while others commit
+      'ha-mount': `${pkg.version} (dist built ${statSync(join(ROOT, 'dist/src/defaults.js')).mtime.toISOString().slice(0, 19)}Z${commit.exitCode === 0 ? `; HEAD ${commit.stdout.trim()} + working tree` : ''})`,
     },
   };
 }

@@ -12,6 +12,8 @@ export interface SoakResults {
   ranMs: number;
   machine: MachineInfo;
   agent: string;
+  /** the mail coalescing and rate limit the agent ran with (its defaults) */
+  mailPolicy?: { coalesceMs: number; rateLimitCount: number; rateLimitWindowMs: number };
   /** ms from the start; healthyAfterMs: from the injection until the agent logged every mount the fault touched healthy again (0: no change logged; null: never) */
   faults: Array<{ at: number; fault: SoakFault; what: string; healthyAfterMs: number | null }>;
   verify: Array<VerifyResult & { mount: string; failedWrites: number }>;
@@ -50,6 +52,11 @@ export function judgeSoak(results: SoakResults): Array<{ check: string; ok: bool
   ];
 }
 
+function describeMailPolicy(policy: SoakResults['mailPolicy']): string {
+  if (policy === undefined) return 'see src/defaults.ts';
+  return `coalesce ${policy.coalesceMs / 1000} s, at most ${policy.rateLimitCount} mails per mount per ${policy.rateLimitWindowMs / 60_000} min`;
+}
+
 /** SOAK.md. Pure. */
 export function renderSoakMarkdown(results: SoakResults): string {
   const checks = judgeSoak(results);
@@ -71,7 +78,7 @@ export function renderSoakMarkdown(results: SoakResults): string {
     `- One agent (${results.agent}), probe interval 1 s, watching 4 mounts: 3 GlusterFS mounts of rep_vol1 (VIP + both servers) and 1 MooseFS mount (VIP), all in the lab's client namespace.`,
     '- Four writers (`bench/soak-writer.ts`), one per mount, each writing files of 1 B to 64 KiB of random data, fsync, close, every 20 ms; a write counts as acknowledged when write, fsync and close all returned success, and only then goes into the writer\'s manifest (on local disk) with its sha256. Nothing is deleted.',
     '- Random faults (seeded): FUSE daemon killed (one random mount), VIP holder crashed 5-15 s, VIP holder partitioned 10-30 s, every GlusterFS server down 30 s, and at most one MooseFS master failover (the lab supports one per run). The next fault comes 3-10 s after the agent reports every mount healthy again.',
-    '- Mails: a local SMTP sink (`src/demo/smtp-sink.ts`) in the client namespace; the agent mails with the default coalescing (3 s) and rate limit (6 mails per mount per 15 min; held changes are folded into the next mail, and flushed at shutdown). Compared: per mount, the number of state changes the mails stand for (a mail whose subject says "(N changes" counts N, any other 1) against the transitions (from != to) in the agent\'s log. Mails are counted after the agent was stopped with SIGTERM (it drains its queue).',
+    `- Mails: a local SMTP sink (\`src/demo/smtp-sink.ts\`) in the client namespace; the agent mails with its default coalescing and rate limit (${describeMailPolicy(results.mailPolicy)}; held changes are folded into the next mail, and flushed at shutdown). Compared: per mount, the number of state changes the mails stand for (a mail whose subject says "(N changes" counts N, any other 1) against the transitions (from != to) in the agent's log. Mails are counted after the agent was stopped with SIGTERM (it drains its queue).`,
     '',
     `Faults injected (${results.faults.length}): ${[...counts].map(([fault, count]) => `${fault} ${count}`).join(', ')}. Agent healthy again after each (from the injection to the last mount it touched logged healthy, by the agent's log): median ${healed.length > 0 ? `${(healed.sort((a, b) => a - b)[Math.floor(healed.length / 2)]! / 1000).toFixed(1)} s` : '—'}, max ${healed.length > 0 ? `${(Math.max(...healed) / 1000).toFixed(1)} s` : '—'}${healed.length < results.faults.length ? `; ${results.faults.length - healed.length} never` : ''}.`,
     '',

@@ -1,4 +1,4 @@
-// `npm run soak -- --minutes N [--seed S] [--out DIR]`: random faults from the bench's list while
+// `npm run soak -- --minutes N [--seed S] [--out DIR] [--report-only]`: random faults from the bench's list while
 // four writers write checksummed files and fsync through ha-mount mounts (3 GlusterFS, 1
 // MooseFS, one agent); afterwards every acknowledged write is read back and verified, and the
 // agent is checked: no orphaned FUSE daemon, no leaked fd, no crash, mails = transitions.
@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULTS } from '../src/defaults.js';
 import { startLab } from '../src/lab/lab.js';
 import type { Lab } from '../src/lab/lab-types.js';
 import { installBenchCleanup, stopEverything, trackChild, trackLab, untrackLab } from './children.js';
@@ -48,13 +49,6 @@ function parseSoakArgs(argv: readonly string[]): SoakOptions {
   if (!Number.isFinite(minutes) || minutes <= 0) throw new Error(`--minutes: expected a positive number, got "${value('--minutes')}"`);
   const seed = Number(value('--seed') ?? Date.now() % 1_000_000);
   return { minutes, seed, out: value('--out') ?? join(ROOT, 'bench/results') };
-}
-
-/** The CLI's `agent` once it wires notifications itself; until then bench/soak-agent.ts does. */
-function chooseAgentEntry(): { entry?: string; label: string } {
-  const program = join(DIST, 'src/cli/program.js');
-  const wired = existsSync(program) && /registerAgentCommand\(program, context, /.test(readFileSync(program, 'utf8'));
-  return wired ? { label: 'ha-mount agent (CLI)' } : { entry: join(DIST, 'bench/soak-agent.js'), label: 'bench/soak-agent.ts (runAgentCommand + notifier from the config\'s notify: section; the CLI does not wire mail yet)' };
 }
 
 /** The node process of the agent (nsenter execs it in place, so normally the spawned pid). */
@@ -107,12 +101,11 @@ async function runSoak(options: SoakOptions): Promise<SoakResults> {
   const agentLog = join(workDir, 'agent.log');
   const sinkOut = join(workDir, 'smtp-sink.jsonl');
   const faults: SoakResults['faults'] = [];
-  const agentEntry = chooseAgentEntry();
   try {
     sink = trackChild(spawnLogged(lab.clientCommand({ file: process.execPath, args: [join(DIST, 'src/demo/smtp-sink.js'), String(SMTP_PORT)] }), sinkOut));
     await waitUntil('SMTP sink listening', () => existsSync(sinkOut) && readFileSync(sinkOut, 'utf8').includes('listening'), 15_000);
     const notify = ['notify:', '  email:', '    to: [ops@soak.lab]', '    from: ha-mount@client.soak.lab', '    smtp:', '      host: 127.0.0.1', `      port: ${SMTP_PORT}`, '      security: none'];
-    agent = startAgent(lab, { dir: workDir, backend: 'glusterfs', mounts, log: agentLog, stateDir, extraConfig: notify, ...(agentEntry.entry ? { entry: agentEntry.entry } : {}) });
+    agent = startAgent(lab, { dir: workDir, backend: 'glusterfs', mounts, log: agentLog, stateDir, extraConfig: notify });
     await waitUntil('agent healthy on every soak mount', () => allHealthy(stateDir, mounts.length), 60_000, 200);
     await sleep(3_000);
     const pid = agentPid(agent);
@@ -180,7 +173,8 @@ async function runSoak(options: SoakOptions): Promise<SoakResults> {
       minutesAsked: options.minutes,
       ranMs,
       machine: await describeMachine(),
-      agent: agentEntry.label,
+      agent: 'ha-mount agent (the CLI, notifications wired)',
+      mailPolicy: { coalesceMs: DEFAULTS.notify.coalesceMs, rateLimitCount: DEFAULTS.notify.rateLimitCount, rateLimitWindowMs: DEFAULTS.notify.rateLimitWindowMs },
       faults,
       verify,
       agentCheck: { alive: agentAlive, exit: agentExit, crashLines, fdBefore, fdAfter, rssKbBefore: rssBefore, rssKbAfter: rssAfter, finalStates },
@@ -200,6 +194,11 @@ async function runSoak(options: SoakOptions): Promise<SoakResults> {
 
 const options = parseSoakArgs(process.argv.slice(2));
 installBenchCleanup();
+if (process.argv.includes('--report-only')) {
+  // regenerate SOAK.md from soak.json, measure nothing
+  saveSoak(JSON.parse(readFileSync(join(options.out, 'soak.json'), 'utf8')) as SoakResults, options.out);
+  process.exit(0);
+}
 try {
   const results = await runSoak(options);
   saveSoak(results, options.out);

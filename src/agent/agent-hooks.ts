@@ -15,9 +15,8 @@ import { formatStatusLine } from '../systemd/status-line.js';
 import { createWatchdog } from '../systemd/watchdog.js';
 import type { Agent } from './agent.js';
 
-/** Files whose edits reload the agent; what to send when one changes (SIGHUP to ourselves by default). */
+/** How file edits reload the agent (SIGHUP to ourselves by default). */
 export interface ReloadWatch {
-  files: string[];
   /** default: process.kill(process.pid, 'SIGHUP'), so file edits and `systemctl reload` share one path */
   trigger?: () => void;
   /** editors write in bursts (temp file, rename, chmod): one reload per quiet period */
@@ -28,8 +27,8 @@ export interface ReloadWatch {
  * Builds the hook factory of `ha-mount agent`: the config's `notify:` and `metrics:` sections
  * are parsed here, so a bad section stops the agent at start with FILE:LINE.
  */
-export function createAgentHookFactory(watchFiles: (configFile: string | undefined) => ReloadWatch): AgentHookFactory {
-  return ({ config, logger }) => {
+export function createAgentHookFactory(reload: ReloadWatch = {}): AgentHookFactory {
+  return ({ config, logger, files }) => {
     const notifyConfig = config ? parseNotifyConfig(config.sections.notify) : undefined;
     const metricsConfig = config ? parseMetricsConfig(config.sections.metrics) : { enabled: DEFAULTS.metrics.enabled, host: DEFAULTS.metrics.host, port: DEFAULTS.metrics.port };
     const notifier: Notifier | undefined = notifyConfig ? createNotifier(notifyConfig, { logger, logTransitions: false }) : undefined;
@@ -58,7 +57,7 @@ export function createAgentHookFactory(watchFiles: (configFile: string | undefin
         await sd.ready(summary(agent));
         statusTimer = setInterval(() => void sd.status(summary(agent)), DEFAULTS.agent.statusIntervalMs);
         statusTimer.unref();
-        watcher = startReloadWatch(watchFiles(config?.file), logger);
+        watcher = startReloadWatch(files, reload, logger);
       },
       onReloaded: async (agent) => {
         await sd.status(summary(agent));
@@ -87,13 +86,12 @@ interface ReloadWatcher {
 }
 
 /** Watches the files with chokidar; a change (after a quiet period) triggers a reload. */
-function startReloadWatch(watch_: ReloadWatch, logger: Logger): ReloadWatcher | undefined {
-  const files = watch_.files.filter((file) => file !== '');
+function startReloadWatch(files: readonly string[], watch_: ReloadWatch, logger: Logger): ReloadWatcher | undefined {
   if (files.length === 0) return undefined;
   const trigger = watch_.trigger ?? (() => process.kill(process.pid, 'SIGHUP'));
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
-  const watcher: FSWatcher = watch(files, { ignoreInitial: true, awaitWriteFinish: false });
+  const watcher: FSWatcher = watch([...files], { ignoreInitial: true, awaitWriteFinish: false });
   watcher.on('all', (kind, path) => {
     if (closed) return;
     if (timer) clearTimeout(timer);

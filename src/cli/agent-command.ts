@@ -27,7 +27,7 @@ export interface AgentHookSet extends SupervisorHooks {
 }
 
 /** Builds the hooks of one agent run from the loaded config (its notify/metrics sections). */
-export type AgentHookFactory = (input: { config: HaMountConfig | undefined; logger: Logger }) => AgentHookSet | Promise<AgentHookSet>;
+export type AgentHookFactory = (input: { config: HaMountConfig | undefined; logger: Logger; files: string[] }) => AgentHookSet | Promise<AgentHookSet>;
 
 /** Resolves on the first SIGTERM or SIGINT; SIGHUP calls `onHangup` meanwhile. */
 function waitForStopSignal(onHangup: () => void): Promise<NodeJS.Signals> {
@@ -59,7 +59,8 @@ export async function runAgentCommand(context: CliContext, flags: AgentFlags, co
 
   // load once first so the hooks can read the config's notify and metrics sections
   await configSource.load();
-  const hooks = (await hookFactory?.({ config, logger })) ?? {};
+  const files = flags.fstab === false ? [path] : [path, flags.fstab ?? DEFAULTS.fstabPath];
+  const hooks = (await hookFactory?.({ config, logger, files })) ?? {};
   const agent = await startAgent({ sources, stateDir, logger, hooks });
   await hooks.onStarted?.(agent);
 
@@ -76,8 +77,13 @@ export async function runAgentCommand(context: CliContext, flags: AgentFlags, co
     });
   });
   logger.info({ signal: stopSignal }, 'stopping');
+  // a reload still running would start supervisors after the agent said it stopped
+  const ignoreHangup = (): void => logger.info('SIGHUP while stopping: ignored');
+  process.on('SIGHUP', ignoreHangup);
+  await reloading;
   await hooks.onStopping?.(agent);
   agent.stop();
+  process.off('SIGHUP', ignoreHangup);
 }
 
 /** Registers `agent`. `hookFactory` is where notifier, metrics and watchdog are wired. */

@@ -7,7 +7,6 @@ import { ExitCode, HaMountError } from '../errors.js';
 import { runCommand } from '../exec/run.js';
 import { createMounterDeps, type MounterDeps } from '../mount/mounter-deps.js';
 import { createAgentHookFactory } from '../agent/agent-hooks.js';
-import { DEFAULTS } from '../defaults.js';
 import { registerAgentCommand } from './agent-command.js';
 import { registerCheckCommand } from './check-command.js';
 import { registerDemoCommand } from './demo-command.js';
@@ -62,7 +61,7 @@ export function createProgram(context: CliContext = createCliContext()): Command
     .showHelpAfterError('(run ha-mount --help for usage)');
   registerMountCommand(program, context);
   registerUmountCommand(program, context);
-  registerAgentCommand(program, context, createAgentHookFactory((configFile) => ({ files: [configFile ?? DEFAULTS.configPath, DEFAULTS.fstabPath] })));
+  registerAgentCommand(program, context, createAgentHookFactory());
   registerStatusCommand(program, context);
   registerCheckCommand(program, context);
   registerNotifyTestCommand(program, context);

@@ -21,7 +21,7 @@ export class ConfigReader {
     const document = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
     const first = document.errors[0];
     if (first) {
-      const line = first.linePos?.[0]?.line ?? 1;
+      const line = first.linePos?.[0]?.line ?? lines.linePos(first.pos[0]).line;
       throw new HaMountError(
         'ha-mount.config.syntax',
         `${file}:${line}: invalid YAML: ${first.message.split('\n')[0]}; fix the file and try again`,

@@ -25,6 +25,9 @@ describe('ConfigReader', () => {
   it('when YAML is broken then the syntax error names the line', () => {
     expect(() => ConfigReader.parse('f', 'a: [1,\nb: 2\n')).toThrow(/^f:\d+: invalid YAML/);
   });
+  it('when a syntax error is deep in the file then the error names that line, not line 1', () => {
+    expect(() => ConfigReader.parse('f', 'a: 1\nb: 2\nc: 3\nd:\n  - x\n   y: [\n')).toThrow(/^f:5: invalid YAML/);
+  });
   it('when an unknown key is present then the allowed keys are listed', () => {
     const reader = ConfigReader.parse('f', 'probe:\n  intreval: 1s\n');
     expect(() => reader.child('probe').rejectUnknownKeys(['interval'])).toThrow('f:2: probe.intreval: expected one of the keys interval');
