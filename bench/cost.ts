@@ -8,7 +8,7 @@ import { runCommand } from '../src/exec/run.js';
 import type { Lab } from '../src/lab/lab-types.js';
 import type { BackendName } from '../src/types.js';
 import { readCpuSeconds, readRssKb, sleep } from './processes.js';
-import { buildPlainMountCommand, readAgentStatus, startAgent, unmountAll, waitUntil } from './setups.js';
+import { buildPlainMountCommand, mountByHand, readAgentStatus, startAgent, unmountAll, waitUntil } from './setups.js';
 import { median } from './stats.js';
 
 /** The agent watching `mounts` mounts. */
@@ -64,8 +64,11 @@ export async function measureFloor(lab: Lab, backend: BackendName, runs: number)
 async function measureAgent(lab: Lab, workDir: string, count: number, seconds: number): Promise<AgentCost> {
   const dir = join(workDir, `cost-${count}`);
   mkdirSync(dir, { recursive: true });
-  const mounts = Array.from({ length: count }, (_, index) => ({ name: `cost${index}`, mountpoint: join(lab.dir, 'bench', `cost-${index}`) }));
+  // each mount a subfolder of the volume: mounts of one folder would share one write-probe file
+  // (<mount>/.ha-mount/<host>/probe) and clobber each other's probes
+  const mounts = Array.from({ length: count }, (_, index) => ({ name: `cost${index}`, mountpoint: join(lab.dir, 'bench', `cost-${index}`), subdir: `/cost-${index}` }));
   for (const mount of mounts) mkdirSync(mount.mountpoint, { recursive: true });
+  await createVolumeFolders(lab, mounts.map((mount) => mount.subdir));
   const stateDir = join(dir, 'state');
   const agent = startAgent(lab, { dir, backend: 'glusterfs', mounts, log: join(dir, 'agent.log'), stateDir });
   try {
@@ -101,6 +104,18 @@ async function measureAgent(lab: Lab, workDir: string, count: number, seconds: n
   } finally {
     await agent.stop();
     await Promise.all(mounts.map((mount) => unmountAll(mount.mountpoint, 'glusterfs')));
+  }
+}
+
+/** Creates folders at the volume's root through a temporary plain mount. */
+async function createVolumeFolders(lab: Lab, folders: readonly string[]): Promise<void> {
+  const mountpoint = join(lab.dir, 'bench', 'cost-setup');
+  mkdirSync(mountpoint, { recursive: true });
+  await mountByHand(lab, buildPlainMountCommand(lab, 'glusterfs', mountpoint));
+  try {
+    for (const folder of folders) mkdirSync(join(mountpoint, folder), { recursive: true });
+  } finally {
+    await unmountAll(mountpoint, 'glusterfs');
   }
 }
 

@@ -61,6 +61,8 @@ export interface AgentMount {
   name: string;
   mountpoint: string;
   backend?: BackendName;
+  /** GlusterFS subfolder of the volume, e.g. "/cost-7" */
+  subdir?: string;
 }
 
 function buildAgentConfig(lab: Lab, defaultBackend: BackendName, mounts: readonly AgentMount[], extra: string[] = []): string {
@@ -71,6 +73,7 @@ function buildAgentConfig(lab: Lab, defaultBackend: BackendName, mounts: readonl
     if (backend === 'glusterfs') {
       lines.push(`    volume: ${lab.gluster!.volume}`, `    servers: [${[lab.gluster!.vip, ...lab.gluster!.servers.map((server) => server.ip)].join(', ')}]`);
     } else lines.push(`    servers: [${lab.moosefs!.vip}]`);
+    if (mount.subdir !== undefined) lines.push(`    subdir: ${mount.subdir}`);
     lines.push(`    mountpoint: ${mount.mountpoint}`);
   }
   return `${[...lines, ...extra].join('\n')}\n`;

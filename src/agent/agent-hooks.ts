@@ -39,6 +39,7 @@ export function createAgentHookFactory(reload: ReloadWatch = {}): AgentHookFacto
     let server: MetricsServer | undefined;
     let watcher: ReloadWatcher | undefined;
     let statusTimer: NodeJS.Timeout | undefined;
+    let lastRefusal: string | undefined;
     const summary = (agent: Agent): string => formatStatusLine(agent.status().mounts.map((mount) => mount.state));
 
     const hooks: AgentHookSet = {
@@ -59,7 +60,14 @@ export function createAgentHookFactory(reload: ReloadWatch = {}): AgentHookFacto
         statusTimer.unref();
         watcher = startReloadWatch(files, reload, logger);
       },
+      // one alert per distinct broken edit: saving the same mistake again does not mail again
+      onReloadFailed: (error) => {
+        if (error.message === lastRefusal) return;
+        lastRefusal = error.message;
+        notifier?.alert('config change refused, running mounts kept', `${error.message}\n\nThe agent keeps the configuration it runs with. Fix the file; it is reloaded on save or on SIGHUP.`);
+      },
       onReloaded: async (agent) => {
+        lastRefusal = undefined;
         await sd.status(summary(agent));
       },
       onStopping: async () => {

@@ -24,6 +24,8 @@ export interface AgentHookSet extends SupervisorHooks {
   onStopping?(agent: Agent): void | Promise<void>;
   /** after a reload (SIGHUP) with the freshly loaded config */
   onReloaded?(agent: Agent, config: HaMountConfig | undefined): void | Promise<void>;
+  /** a reload was refused (the running mounts are kept); the error names file and line */
+  onReloadFailed?(error: Error): void;
 }
 
 /** Builds the hooks of one agent run from the loaded config (its notify/metrics sections). */
@@ -73,6 +75,7 @@ export async function runAgentCommand(context: CliContext, flags: AgentFlags, co
         await hooks.onReloaded?.(agent, config);
       } catch (error) {
         logger.error({ err: error }, `reload failed, keeping the running mounts: ${(error as Error).message}`);
+        hooks.onReloadFailed?.(error as Error);
       }
     });
   });

@@ -19,6 +19,8 @@ export interface EmailChannelDeps {
 /** Transitions in, mails out: coalesced, rate-limited, queued, retried. */
 export interface EmailChannel {
   add(event: TransitionEvent): void;
+  /** a mail about the agent itself (not a mount transition): queued at once, no coalescing */
+  alert(subject: string, text: string): void;
   status(): MailSenderStatus;
   /** mails what is still waiting, tries to send for `deadlineMs`, returns the mails left unsent */
   close(deadlineMs: number): Promise<OutgoingMail[]>;
@@ -58,6 +60,10 @@ export function createEmailChannel(config: EmailConfig, deps: EmailChannelDeps):
   });
   return {
     add: (event) => batcher.add(event),
+    alert: (subject, text) => {
+      const id = nextId++;
+      sender.enqueue({ id, mount: '(agent)', from: config.from, to: config.to, subject: `[ha-mount] ${host}: ${subject}`, text, messageId: `<ha-mount.${startedAt}.${process.pid}.${id}@${host}>` });
+    },
     status: () => sender.status(),
     close(deadlineMs) {
       batcher.flushAll();

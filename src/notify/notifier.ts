@@ -51,6 +51,8 @@ export interface NotifierCloseResult {
  */
 export interface Notifier {
   notify(event: TransitionEvent): void;
+  /** an alert about the agent itself (e.g. a config edit it refused): mail and desktop; never throws */
+  alert(subject: string, text: string): void;
   status(): NotifierStatus;
   /** sends what it can within `drainMs` (default DEFAULTS.notify.closeDrainMs), logs what is left */
   close(options?: { drainMs?: number }): Promise<NotifierCloseResult>;
@@ -94,6 +96,11 @@ export function createNotifier(config: NotifyConfig, deps: NotifierDeps): Notifi
       if (email) guard('email', () => email.add(event));
       guard('hooks', () => hooks.add(event));
       guard('desktop', () => desktop.add(event));
+    },
+    alert(subject, text) {
+      logger.warn({ event: 'alert', subject }, `alert: ${subject}`);
+      if (closed) return;
+      if (email) guard('email', () => email.alert(subject, text));
     },
     status() {
       return { lastSeq, ...(email ? { email: email.status() } : {}), hooks: hooks.status(), desktop: desktop.active };

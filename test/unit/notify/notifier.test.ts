@@ -42,6 +42,14 @@ function countChanges(mail: OutgoingMail): number {
 }
 
 describe('notifier', () => {
+  it('when the agent raises an alert then one mail goes out at once, uncoalesced, naming the host and the problem', async () => {
+    const { notifier, mails, clock } = setup();
+    notifier.alert('config change refused, running mounts kept', '/etc/ha-mount/ha-mount.yaml:5: invalid YAML');
+    await clock.advance(10);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.subject).toBe('[ha-mount] client-01: config change refused, running mounts kept');
+    expect(mails[0]?.text).toContain('ha-mount.yaml:5');
+  });
   it('when a transition arrives then it is logged as one line with mount, from, to, reason, server and outage', () => {
     const { notifier, lines } = setup();
     const event = makeEvent({ from: 'recovering', to: 'healthy', reason: 'probe ok', action: 'remounted via data-node-02', outageMs: 8_012.4 });
