@@ -1,5 +1,5 @@
 // `npm run bench -- [--trials N] [--faults a,b] [--quick] [--until HH:MM] [--out DIR]
-//   [--no-cost] [--no-overhead] [--lanes 1|2] [--report-only] [--cost-only]`: argv to options. Pure.
+//   [--no-cost] [--no-overhead] [--lanes 1|2] [--report-only] [--cost-only] [--floor-only]`: argv to options. Pure.
 import { parseFaultList, type FaultId } from './faults.js';
 
 /** What one bench run does. */
@@ -16,6 +16,8 @@ export interface BenchOptions {
   overhead: boolean;
   /** fault lanes run at once, each on its own lab (1 or 2; default 2, 1 with --quick) */
   lanes: number;
+  /** measure only the bare GlusterFS mount (the floor) and put it into the existing results.json */
+  floorOnly: boolean;
   /** measure only the agent's cost and put it into the existing results.json */
   costOnly: boolean;
   /** regenerate RESULTS.md and timeline.png from results.json, measure nothing */
@@ -40,7 +42,7 @@ export function parseBenchArgs(argv: readonly string[], defaultOut: string, now 
     if (found === undefined || found.startsWith('--')) throw new Error(`${flag}: missing value`);
     return found;
   };
-  const known = new Set(['--trials', '--faults', '--quick', '--until', '--out', '--no-cost', '--no-overhead', '--report-only', '--lanes', '--cost-only']);
+  const known = new Set(['--trials', '--faults', '--quick', '--until', '--out', '--no-cost', '--no-overhead', '--report-only', '--lanes', '--cost-only', '--floor-only']);
   for (const arg of argv) if (arg.startsWith('--') && !known.has(arg)) throw new Error(`unknown option ${arg}; known: ${[...known].join(' ')}`);
   const trialsText = value('--trials');
   const trials = trialsText === undefined ? 20 : Number(trialsText);
@@ -58,6 +60,7 @@ export function parseBenchArgs(argv: readonly string[], defaultOut: string, now 
     overhead: !argv.includes('--no-overhead'),
     reportOnly: argv.includes('--report-only'),
     costOnly: argv.includes('--cost-only'),
+    floorOnly: argv.includes('--floor-only'),
     lanes,
   };
   if (until !== undefined) options.until = parseClockTime(until, now);

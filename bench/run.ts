@@ -215,11 +215,28 @@ async function runCostOnly(options: BenchOptions): Promise<void> {
   saveResults(results, options.out);
 }
 
+/** `--floor-only`: measures the bare GlusterFS mount again and puts it into the existing results.json. */
+async function runFloorOnly(options: BenchOptions): Promise<void> {
+  const file = join(options.out, 'results.json');
+  const lab = await startLabTracked(false);
+  let floor;
+  try {
+    floor = await measureFloor(lab, 'glusterfs', options.quick ? 3 : 20);
+  } finally {
+    await stopLabTracked(lab);
+  }
+  const results = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
+  results.floor = [floor, ...results.floor.filter((entry) => entry.backend !== 'glusterfs')];
+  saveResults(results, options.out);
+}
+
 const options = parseBenchArgs(process.argv.slice(2), join(ROOT, 'bench/results'));
 installBenchCleanup();
-if (options.costOnly) await runCostOnly(options);
+if (options.floorOnly) await runFloorOnly(options);
+else if (options.costOnly) await runCostOnly(options);
 else if (options.reportOnly) {
   const file = join(options.out, 'results.json');
   if (!existsSync(file)) throw new Error(`--report-only: no ${file}; run the bench first`);
+  await ensureGnuplot(progress);
   await drawAndSave(JSON.parse(readFileSync(file, 'utf8')) as BenchResults, options);
 } else await runBench(options);

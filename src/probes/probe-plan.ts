@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DEFAULTS } from '../defaults.js';
 import type { Command } from '../types.js';
 import { classifyErrno } from './classify.js';
@@ -11,7 +12,7 @@ export interface ProbePaths {
   folder: string;
   /** `<mountpoint>/.ha-mount/<host>` */
   hostFolder: string;
-  /** `<hostFolder>/probe` */
+  /** `<hostFolder>/probe-<12 hex of the mountpoint's sha256>`: two mounts of one volume on one host must not share it */
   file: string;
   /** a random name that must not exist: its lookup must reach the server and come back ENOENT */
   lookup: string;
@@ -22,7 +23,8 @@ export function buildProbePaths(target: ProbeTarget, nonce: string): ProbePaths 
   const base = target.mountpoint === '/' ? '' : target.mountpoint;
   const folder = `${base}/${DEFAULTS.probe.folder}`;
   const hostFolder = `${folder}/${target.host}`;
-  return { mountpoint: target.mountpoint, folder, hostFolder, file: `${hostFolder}/probe`, lookup: `${base}/.ha-mount-lookup-${nonce}` };
+  const file = `${hostFolder}/probe-${createHash('sha256').update(target.mountpoint).digest('hex').slice(0, 12)}`;
+  return { mountpoint: target.mountpoint, folder, hostFolder, file, lookup: `${base}/.ha-mount-lookup-${nonce}` };
 }
 
 const STAT_FORMAT = '%Hd:%Ld\t%n\n';

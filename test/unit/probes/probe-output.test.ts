@@ -60,6 +60,11 @@ describe('the stat step', () => {
   const statLine = (path: string, device = '0:40') => `${device}\t${path}\n`;
   const enoent = (path: string) => `stat: cannot statx '${path}': No such file or directory\n`;
 
+  it('when two mounts of one volume share a host then their probe files differ (they would read back each other\'s token)', () => {
+    const other = buildProbePaths({ ...target, mountpoint: '/mnt/data2' }, 'ab12');
+    expect(paths.file).toBe('/mnt/data/.ha-mount/client1/probe-6faba07f33e6');
+    expect(other.file.split('/').pop()).not.toBe(paths.file.split('/').pop());
+  });
   it('when the write probe is on then one stat asks for the mountpoint, both folders and the random name', () => {
     expect(buildStatCommand(paths, true).args.slice(-4)).toEqual(['/mnt/data', '/mnt/data/.ha-mount', '/mnt/data/.ha-mount/client1', '/mnt/data/.ha-mount-lookup-ab12']);
     expect(buildStatCommand(paths, false).args.slice(-1)).toEqual(['/mnt/data/.ha-mount-lookup-ab12']);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,7 +20,9 @@ describe('the probe with real coreutils', () => {
     dir = mkdtempSync(join(tmpdir(), 'ha-mount-probe-'));
     const result = await createProbeRunner()({ mountpoint: dir, device: deviceOf(dir), write: true, host: 'client1' }).result;
     expect(result).toMatchObject({ verdict: 'ok' });
-    expect(readFileSync(join(dir, '.ha-mount', 'client1', 'probe'), 'utf8')).toMatch(/^ha-mount client1 /);
+    const [probeFile] = readdirSync(join(dir, '.ha-mount', 'client1'));
+    expect(probeFile).toMatch(/^probe-[0-9a-f]{12}$/);
+    expect(readFileSync(join(dir, '.ha-mount', 'client1', probeFile ?? ''), 'utf8')).toMatch(/^ha-mount client1 /);
   });
 
   it('when the device differs (a vanished mount) then nothing is created below the folder', async () => {

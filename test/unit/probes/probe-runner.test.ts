@@ -66,7 +66,7 @@ describe('createProbeRunner', () => {
     const result = await createProbeRunner(fake.spawn)(target).result;
     expect(result.verdict).toBe('ok');
     expect(fake.calls.map((call) => call.command.file)).toEqual(['stat', 'dd', 'cat']);
-    expect(fake.calls[1]?.command.args).toEqual(['of=/mnt/data/.ha-mount/client1/probe', 'conv=fsync', 'status=none']);
+    expect(fake.calls[1]?.command.args).toEqual(['of=/mnt/data/.ha-mount/client1/probe-6faba07f33e6', 'conv=fsync', 'status=none']);
   });
 
   it('when the probe folder is missing then it is created and checked again before dd writes', async () => {
