@@ -39,8 +39,8 @@ export function buildGnuplotScript(panels: Array<{ title: string; data: string; 
   for (const panel of panels) {
     lines.push(`set title "${panel.title.replaceAll('"', "'")}"`);
     lines.push('unset arrow');
-    lines.push('set arrow from 0, graph 0 to 0, graph 1 nohead lc rgb "black" dt 2');
-    if (panel.returnAt !== undefined) lines.push(`set arrow from ${(panel.returnAt / 1000).toFixed(2)}, graph 0 to ${(panel.returnAt / 1000).toFixed(2)}, graph 1 nohead lc rgb "blue" lw 3 dt 2`);
+    lines.push('set arrow from 0, graph 0 to 0, graph 1 nohead front lc rgb "black" lw 1.5 dt 2');
+    if (panel.returnAt !== undefined) lines.push(`set arrow from ${(panel.returnAt / 1000).toFixed(2)}, graph 0 to ${(panel.returnAt / 1000).toFixed(2)}, graph 1 nohead front lc rgb "blue" lw 3 dt 2`);
     lines.push(`plot '${panel.data}' using (($1+$2)/2):3:(($2-$1)/2):(0.3):4 with boxxyerror lc rgb variable`);
   }
   lines.push('unset multiplot');

@@ -29,8 +29,19 @@ export function spawnLogged(command: Command, logFile: string, env: Record<strin
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
+      // a writer blocked in a FUSE call may not die even of SIGKILL until the call returns:
+      // give up waiting after 15 s so that one stuck process cannot stall the run (the lab's
+      // teardown detaches the mount, which ends the call)
+      let giveUp: NodeJS.Timeout | undefined;
+      const stuck = new Promise<void>((resolve) => {
+        giveUp = setTimeout(() => {
+          process.stderr.write(`${command.file} (pid ${child.pid ?? '?'}) did not exit 15 s after SIGTERM: blocked in the kernel? going on\n`);
+          resolve();
+        }, 15_000);
+      });
+      await Promise.race([exited, stuck]);
       clearTimeout(timer);
+      clearTimeout(giveUp);
     },
   };
 }

@@ -147,16 +147,23 @@ async function runSoak(options: SoakOptions): Promise<SoakResults> {
     const rssAfter = readRssKb(pid) ?? -1;
     const daemons = mounts.map((mount) => ({ mount: mount.name, mounted: isMounted(mount.mountpoint), daemons: findDaemons(mount.mountpoint, mount.backend).length }));
     const finalStates = (readAgentStatus(stateDir)?.mounts ?? []).map((mount) => ({ mount: mount.name, state: mount.state, remounts: mount.remounts }));
+    progress('stopping the agent (it drains its mail queue; the mounts stay as they are)');
+    await agent.stop();
+    const agentExit = { code: agent.child.exitCode, signal: agent.child.signalCode };
+    // read back only now: a running agent may still remount (lazy unmount, mount again), and while
+    // a mountpoint is not mounted its paths fall through to the local empty folder (ENOENT for all).
+    // The stopped agent leaves the mounts as they are; a mount that is not there counts as unreadable.
     progress('reading back every acknowledged write');
     const verify = [];
     for (const mount of mounts) {
       const stats = join(workDir, `manifest-${mount.name}.jsonl.stats`);
       const counts = existsSync(stats) ? (JSON.parse(readFileSync(stats, 'utf8')) as { acked: number; failed: number }) : { acked: 0, failed: 0 };
-      verify.push({ mount: mount.name, failedWrites: counts.failed, ...(await verifyManifest(join(workDir, `manifest-${mount.name}.jsonl`))) });
+      const readFrom = Date.now();
+      const row = { mount: mount.name, failedWrites: counts.failed, ...(await verifyManifest(join(workDir, `manifest-${mount.name}.jsonl`), () => isMounted(mount.mountpoint))) };
+      progress(`${mount.name}: ${row.verified}/${row.acked} verified, ${row.missing} missing, ${row.corrupted} corrupted, ${row.unreadable} unreadable in ${Date.now() - readFrom} ms`);
+      verify.push(row);
     }
-    progress('stopping the agent (it drains its mail queue) and comparing mails with transitions');
-    await agent.stop();
-    const agentExit = { code: agent.child.exitCode, signal: agent.child.signalCode };
+    progress('comparing mails with transitions');
     await sleep(1_500);
     const logText = readFileSync(agentLog, 'utf8');
     const transitions = parseAgentTransitions(logText);

@@ -57,7 +57,7 @@ describe('bench and soak smoke', () => {
 
   it('when the soak runs a minute then every acknowledged write verifies and SOAK.md is well formed', async () => {
     const dir = join(out, 'soak');
-    const run = await runProgram('bench/soak.js', ['--minutes', '1', '--out', dir], 170_000);
+    const run = await runProgram('bench/soak.js', ['--minutes', '1', '--out', dir], 240_000);
     expect(run.code, run.tail).toBe(0);
     expect(existsSync(join(dir, 'SOAK.md'))).toBe(true);
     const results = JSON.parse(readFileSync(join(dir, 'soak.json'), 'utf8')) as SoakResults;
@@ -65,5 +65,5 @@ describe('bench and soak smoke', () => {
     expect(results.verify.reduce((sum, row) => sum + row.acked, 0)).toBeGreaterThan(0);
     expect(results.verify.reduce((sum, row) => sum + row.missing + row.corrupted + row.unreadable, 0)).toBe(0);
     expect(readFileSync(join(dir, 'SOAK.md'), 'utf8')).toMatch(/\*\*Result: (PASS|FAIL)\*\*/);
-  }, 180_000);
+  }, 250_000);
 });
