@@ -23,7 +23,8 @@ export function buildProbePaths(target: ProbeTarget, nonce: string): ProbePaths 
   const base = target.mountpoint === '/' ? '' : target.mountpoint;
   const folder = `${base}/${DEFAULTS.probe.folder}`;
   const hostFolder = `${folder}/${target.host}`;
-  const file = `${hostFolder}/probe-${createHash('sha256').update(target.mountpoint).digest('hex').slice(0, 12)}`;
+  const generation = target.fileGeneration ? `-${target.fileGeneration}` : '';
+  const file = `${hostFolder}/probe-${createHash('sha256').update(target.mountpoint).digest('hex').slice(0, 12)}${generation}`;
   return { mountpoint: target.mountpoint, folder, hostFolder, file, lookup: `${base}/.ha-mount-lookup-${nonce}` };
 }
 

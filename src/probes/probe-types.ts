@@ -38,6 +38,8 @@ export interface ProbeTarget {
   write: boolean;
   /** client host name: the write probe's folder is `<mountpoint>/.ha-mount/<host>` */
   host: string;
+  /** >0 after the probe file itself went bad (EIO, a token read back wrong): write a fresh file */
+  fileGeneration?: number;
 }
 
 /** A probe in flight. `result` settles when the probe ends or is killed; `exited` when no child of it is left. */

@@ -62,6 +62,8 @@ export class Supervisor {
   private lastProbe: LastProbe | undefined;
   private remountBusy = false;
   private generation = 0;
+  /** bumped when the probe file itself went bad (EIO, wrong token): the next write probe uses a fresh file */
+  private probeFileGeneration = 0;
   private stopped = false;
   private readonly rotation: ServerRotation;
   private lastCause: FailureReason = 'other';
@@ -172,7 +174,7 @@ export class Supervisor {
   }
 
   private startProbe(device: string): void {
-    const probe = this.deps.probe({ mountpoint: this.spec.mountpoint, device, write: this.spec.probe.write, host: this.deps.host });
+    const probe = this.deps.probe({ mountpoint: this.spec.mountpoint, device, write: this.spec.probe.write, host: this.deps.host, fileGeneration: this.probeFileGeneration });
     const generation = this.generation;
     const deadline = this.deps.clock.setTimeout(() => this.onProbeDeadline(flight), this.spec.probe.timeoutMs);
     const flight: ProbeInFlight = { probe, generation, deadline, timedOut: false };
@@ -206,6 +208,8 @@ export class Supervisor {
     this.lastProbe = { at: this.deps.clock.now(), latencyMs: Math.round(result.latencyMs), verdict: result.verdict, detail: result.detail };
     this.deps.metrics?.observeProbe(this.spec.name, result.latencyMs);
     this.deps.logger.debug({ mount: this.spec.name, verdict: result.verdict, latencyMs: Math.round(result.latencyMs), detail: result.detail }, 'probe');
+    // a probe file left in GlusterFS split-brain answers EIO forever, across remounts: use a new one
+    if ((result.step === 'write' || result.step === 'read') && result.verdict === 'bad') this.probeFileGeneration += 1;
     this.downBricks = this.readBricks();
     const daemonAlive = this.daemon === undefined || checkDaemon(this.daemon, this.deps.proc) === 'alive';
     if (this.daemon !== undefined) this.deps.metrics?.setDaemonRss(this.spec.name, daemonAlive ? (this.deps.proc.readStat(this.daemon.pid)?.rssPages ?? 0) * 4096 : undefined);

@@ -60,6 +60,9 @@ describe('the stat step', () => {
   const statLine = (path: string, device = '0:40') => `${device}\t${path}\n`;
   const enoent = (path: string) => `stat: cannot statx '${path}': No such file or directory\n`;
 
+  it('when the probe file went bad then a later generation writes a fresh file beside it', () => {
+    expect(buildProbePaths({ ...target, fileGeneration: 2 }, 'ab12').file).toBe('/mnt/data/.ha-mount/client1/probe-6faba07f33e6-2');
+  });
   it('when two mounts of one volume share a host then their probe files differ (they would read back each other\'s token)', () => {
     const other = buildProbePaths({ ...target, mountpoint: '/mnt/data2' }, 'ab12');
     expect(paths.file).toBe('/mnt/data/.ha-mount/client1/probe-6faba07f33e6');

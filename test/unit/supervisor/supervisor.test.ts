@@ -20,6 +20,21 @@ describe('supervisor on a fake clock', () => {
     supervisor.stop();
   });
 
+  it('when the probe file itself reads back EIO (split-brain) then the next probes write a fresh file and nothing is remounted', async () => {
+    const world = setup();
+    world.mountNow();
+    const supervisor = createSupervisor(world.spec, world.deps());
+    supervisor.start();
+    await world.clock.advance(1_500);
+    // the old file answers EIO for ever; a fresh one works
+    world.probes.mode = (target) => ((target.fileGeneration ?? 0) === 0 ? { verdict: 'bad', errno: 'EIO', step: 'read', detail: 'read: EIO', latencyMs: 2 } : okResult(3));
+    await world.clock.advance(10_000);
+    expect(world.probes.started.at(-1)?.fileGeneration).toBe(1);
+    expect(world.mountCalls).toBe(0);
+    expect(supervisor.status()).toMatchObject({ state: 'healthy', remounts: 0 });
+    supervisor.stop();
+  });
+
   it('when the mount is absent at start then it is mounted once and turns healthy after rise probes', async () => {
     const world = setup();
     const supervisor = createSupervisor(world.spec, world.deps());
