@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { getBackend } from '../src/backends/registry.js';
+import { findDaemons as findDaemonRefs } from '../src/probes/daemon.js';
 import { systemProc } from '../src/probes/proc.js';
 import type { BackendName, Command } from '../src/types.js';
 
@@ -48,13 +49,7 @@ export function spawnLogged(command: Command, logFile: string, env: Record<strin
 
 /** Live (not zombie) FUSE daemons serving `mountpoint`, lingering ones of lazy unmounts included. */
 export function findDaemons(mountpoint: string, backend: BackendName): number[] {
-  const impl = getBackend(backend);
-  const found: number[] = [];
-  for (const pid of systemProc.listPids()) {
-    const argv = systemProc.readCmdline(pid);
-    if (argv !== undefined && impl.isDaemonFor(argv, mountpoint) && systemProc.readStat(pid)?.state !== 'Z') found.push(pid);
-  }
-  return found;
+  return findDaemonRefs(mountpoint, getBackend(backend), systemProc).map((daemon) => daemon.pid);
 }
 
 /** SIGKILLs every daemon of `mountpoint`; returns how many. */

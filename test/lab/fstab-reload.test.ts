@@ -24,6 +24,7 @@ import { installSignalCleanup, startLab } from '../../src/lab/lab.js';
 import type { Lab, LabHost } from '../../src/lab/lab-types.js';
 import { analyzeWrites, parseWriteRecords } from '../../src/lab/writer-analysis.js';
 import { findMountAt, parseMountInfo, type MountInfoEntry } from '../../src/mount/mountinfo.js';
+import { findDaemons } from '../../src/probes/daemon.js';
 import { systemProc } from '../../src/probes/proc.js';
 import type { BackendName } from '../../src/types.js';
 
@@ -85,13 +86,7 @@ function mountAt(path: string): MountInfoEntry | undefined {
 
 /** FUSE client processes serving `mountpoint` (orphans included, zombies not). */
 function daemonsFor(mountpoint: string, backend: BackendName): number[] {
-  const impl = getBackend(backend);
-  const found: number[] = [];
-  for (const pid of systemProc.listPids()) {
-    const argv = systemProc.readCmdline(pid);
-    if (argv !== undefined && impl.isDaemonFor(argv, mountpoint) && systemProc.readStat(pid)?.state !== 'Z') found.push(pid);
-  }
-  return found;
+  return findDaemons(mountpoint, getBackend(backend), systemProc).map((daemon) => daemon.pid);
 }
 
 function cmdline(pid: number): string[] {

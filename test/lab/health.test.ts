@@ -12,6 +12,7 @@ import { installSignalCleanup, startLab } from '../../src/lab/lab.js';
 import type { Lab, LabHost } from '../../src/lab/lab-types.js';
 import { analyzeWrites, measureRecoveryAfter, parseWriteRecords, type WriteAnalysis } from '../../src/lab/writer-analysis.js';
 import { findMountAt, parseMountInfo } from '../../src/mount/mountinfo.js';
+import { findDaemons } from '../../src/probes/daemon.js';
 import { systemProc } from '../../src/probes/proc.js';
 import type { BackendName, MountState } from '../../src/types.js';
 
@@ -154,15 +155,9 @@ function gfs(index: 0 | 1): LabHost {
   return server;
 }
 
-/** Daemons serving `mountpoint` (orphans included). */
+/** FUSE client processes serving `mountpoint` (orphans included, zombies not). */
 function daemonsFor(mountpoint: string, backend: BackendName): number[] {
-  const found: number[] = [];
-  const impl = getBackend(backend);
-  for (const pid of systemProc.listPids()) {
-    const argv = systemProc.readCmdline(pid);
-    if (argv !== undefined && impl.isDaemonFor(argv, mountpoint) && systemProc.readStat(pid)?.state !== 'Z') found.push(pid);
-  }
-  return found;
+  return findDaemons(mountpoint, getBackend(backend), systemProc).map((daemon) => daemon.pid);
 }
 
 /** Starts an agent for one mount of the lab with a 1 s probe interval; it mounts the volume itself. */
