@@ -5,10 +5,12 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommand } from '../src/exec/run.js';
+import { waitUntil } from '../src/lab/lab-access.js';
 import type { Lab } from '../src/lab/lab-types.js';
 import type { BackendName } from '../src/types.js';
-import { readCpuSeconds, readRssKb, sleep } from './processes.js';
-import { buildPlainMountCommand, mountByHand, readAgentStatus, startAgent, unmountAll, waitUntil } from './setups.js';
+import { readCpuSeconds, readRssKb } from '../src/lab/procs.js';
+import { sleep } from './processes.js';
+import { buildPlainMountCommand, mountByHand, readAgentStatus, startAgent, unmountAll } from './setups.js';
 import { median } from './stats.js';
 
 /** The agent watching `mounts` mounts. */

@@ -1,7 +1,7 @@
 // Process edges of the bench: spawn a program with its output in a file, stop it, find and kill
-// the FUSE daemons of one mountpoint, read a process's RSS, CPU and open files from /proc.
+// the FUSE daemons of one mountpoint.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { getBackend } from '../src/backends/registry.js';
 import { findDaemons as findDaemonRefs } from '../src/probes/daemon.js';
 import { systemProc } from '../src/probes/proc.js';
@@ -65,41 +65,9 @@ export function killDaemons(mountpoint: string, backend: BackendName): number {
   return pids.length;
 }
 
-/** Resident set size in KiB, or undefined when the process is gone. */
-export function readRssKb(pid: number): number | undefined {
-  try {
-    const match = /^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** CPU seconds of a process: its own (utime+stime) and its waited-for children's (cutime+cstime). */
-export function readCpuSeconds(pid: number): { self: number; children: number } | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    // fields here start at stat's 3rd: utime is the 14th, so index 11
-    const tick = 100;
-    return { self: (Number(fields[11]) + Number(fields[12])) / tick, children: (Number(fields[13]) + Number(fields[14])) / tick };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Open file descriptors of a process. */
-export function countOpenFiles(pid: number): number | undefined {
-  try {
-    return readdirSync(`/proc/${pid}/fd`).length;
-  } catch {
-    return undefined;
-  }
-}
-
 /** True when something is mounted exactly at `path` (per /proc/self/mountinfo). */
 export function isMounted(path: string): boolean {
   return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((line) => line.split(' ')[4] === path);
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export { sleep } from '../src/lab/procs.js';

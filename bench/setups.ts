@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AgentStatus } from '../src/agent/status-file.js';
 import { runCommand } from '../src/exec/run.js';
+import { glusterOf, mooseOf, waitUntil } from '../src/lab/lab-access.js';
 import type { Lab } from '../src/lab/lab-types.js';
 import { parseWriteRecords, type WriteRecord } from '../src/lab/writer-analysis.js';
 import type { BackendName, Command } from '../src/types.js';
@@ -50,10 +51,10 @@ export interface Setup {
 /** The mount command the plain setup and the baselines use: the usual fstab line's equivalent. */
 export function buildPlainMountCommand(lab: Lab, backend: BackendName, mountpoint: string): Command {
   if (backend === 'glusterfs') {
-    const gluster = lab.gluster!;
+    const gluster = glusterOf(lab);
     return { file: 'mount', args: ['-t', 'glusterfs', `${gluster.vip}:/${gluster.volume}`, mountpoint, '-o', `backup-volfile-servers=${gluster.servers.map((server) => server.ip).join(':')}`] };
   }
-  return { file: 'mfsmount', args: [mountpoint, '-H', lab.moosefs!.vip] };
+  return { file: 'mfsmount', args: [mountpoint, '-H', mooseOf(lab).vip] };
 }
 
 /** A mount the agent watches; `backend` overrides the agent's default backend. */
@@ -71,8 +72,9 @@ function buildAgentConfig(lab: Lab, defaultBackend: BackendName, mounts: readonl
     const backend = mount.backend ?? defaultBackend;
     lines.push(`  - name: ${mount.name}`, `    backend: ${backend}`);
     if (backend === 'glusterfs') {
-      lines.push(`    volume: ${lab.gluster!.volume}`, `    servers: [${[lab.gluster!.vip, ...lab.gluster!.servers.map((server) => server.ip)].join(', ')}]`);
-    } else lines.push(`    servers: [${lab.moosefs!.vip}]`);
+      const gluster = glusterOf(lab);
+      lines.push(`    volume: ${gluster.volume}`, `    servers: [${[gluster.vip, ...gluster.servers.map((server) => server.ip)].join(', ')}]`);
+    } else lines.push(`    servers: [${mooseOf(lab).vip}]`);
     if (mount.subdir !== undefined) lines.push(`    subdir: ${mount.subdir}`);
     lines.push(`    mountpoint: ${mount.mountpoint}`);
   }
@@ -147,14 +149,6 @@ export async function startSetups(lab: Lab, backend: BackendName, workDir: strin
   // a few seconds of good writes before the first fault
   await sleep(3_000);
   return setups;
-}
-
-export async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(intervalMs);
-  }
 }
 
 export async function waitForAgentHealthy(setup: Setup, timeoutMs: number): Promise<void> {

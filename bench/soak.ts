@@ -7,13 +7,15 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFile
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULTS } from '../src/defaults.js';
+import { waitUntil } from '../src/lab/lab-access.js';
 import { startLab } from '../src/lab/lab.js';
 import type { Lab } from '../src/lab/lab-types.js';
 import { installBenchCleanup, stopEverything, trackChild, trackLab, untrackLab } from './children.js';
 import { parseAgentTransitions, type LoggedTransition } from './logs.js';
 import { describeMachine } from './machine.js';
-import { countOpenFiles, findDaemons, isMounted, readRssKb, sleep, spawnLogged, type Spawned } from './processes.js';
-import { readAgentStatus, startAgent, unmountAll, waitUntil } from './setups.js';
+import { countOpenFiles, readRssKb } from '../src/lab/procs.js';
+import { findDaemons, isMounted, sleep, spawnLogged, type Spawned } from './processes.js';
+import { readAgentStatus, startAgent, unmountAll } from './setups.js';
 import { createRandom, injectSoakFault, pickFault, type SoakFault, type SoakMount } from './soak-faults.js';
 import { renderSoakMarkdown, type SoakResults } from './soak-report.js';
 import { compareMails, parseSinkOutput, verifyManifest } from './soak-verify.js';

@@ -1,12 +1,13 @@
 // One trial: a fault hits the lab while all setups run; then every setup is brought back to
 // work and measured: detection (the watcher's view) and the outage (the writer's view).
 import { existsSync, readFileSync } from 'node:fs';
+import { waitUntil } from '../src/lab/lab-access.js';
 import type { Lab } from '../src/lab/lab-types.js';
 import { analyzeWrites, type WriteRecord } from '../src/lab/writer-analysis.js';
 import { FAULT_CLASSES, type FaultId, type FaultTimes } from './faults.js';
 import { parseAgentTransitions, parseBaselineEvents } from './logs.js';
 import { sleep } from './processes.js';
-import { BLOCKED_MS, isWriterHealthy, readAgentStatus, readWriterRecords, restoreByHand, waitForAgentHealthy, waitUntil, type Setup, type SetupName } from './setups.js';
+import { BLOCKED_MS, isWriterHealthy, readAgentStatus, readWriterRecords, restoreByHand, waitForAgentHealthy, type Setup, type SetupName } from './setups.js';
 
 /** A stretch of the writer's state, ms relative to the fault. */
 export type Segment = [start: number, end: number, status: 'ok' | 'failed' | 'blocked'];

@@ -168,3 +168,35 @@ export async function killProcesses(
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Resident set size in KiB, or undefined when the process is gone. */
+export function readRssKb(pid: number): number | undefined {
+  try {
+    const match = /^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds of a process: its own (utime+stime) and its waited-for children's (cutime+cstime). */
+export function readCpuSeconds(pid: number): { self: number; children: number } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    // fields here start at stat's 3rd: utime is the 14th, so index 11
+    const tick = 100;
+    return { self: (Number(fields[11]) + Number(fields[12])) / tick, children: (Number(fields[13]) + Number(fields[14])) / tick };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Open file descriptors of a process. */
+export function countOpenFiles(pid: number): number | undefined {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return undefined;
+  }
+}

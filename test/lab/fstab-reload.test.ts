@@ -11,87 +11,42 @@
 // it adds /sbin/fs.d/mount.ha (and /sbin/fs.d if absent) and removes exactly those. When a
 // /sbin/mount.ha exists, mount(8) uses that one first; the test says so when it is not this
 // tree's build.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, cpSync, existsSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmdirSync, rmSync, unlinkSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmdirSync, rmSync, unlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentStatus } from '../../src/agent/status-file.js';
 import { getBackend } from '../../src/backends/registry.js';
-import { runCommand, type RunResult } from '../../src/exec/run.js';
-import { readThroughClient, writeThroughClient } from '../../src/lab/client-io.js';
+import { runCommand } from '../../src/exec/run.js';
+import { glusterOf, glusterServer, mooseOf, waitUntil } from '../../src/lab/lab-access.js';
 import { installSignalCleanup, startLab } from '../../src/lab/lab.js';
 import type { Lab, LabHost } from '../../src/lab/lab-types.js';
-import { analyzeWrites, parseWriteRecords } from '../../src/lab/writer-analysis.js';
-import { findMountAt, parseMountInfo, type MountInfoEntry } from '../../src/mount/mountinfo.js';
-import { findDaemons } from '../../src/probes/daemon.js';
+import { readCmdline, sleep } from '../../src/lab/procs.js';
+import { analyzeWrites } from '../../src/lab/writer-analysis.js';
 import { systemProc } from '../../src/probes/proc.js';
 import type { BackendName } from '../../src/types.js';
+import { AgentProcess } from './support/agent-process.js';
+import { addMountHelperLink, daemonsFor, expectWritable, HA_MOUNT, mountAt, MOUNT_HA, ROOT, runInClient, WRITER } from './support/lab-helpers.js';
+import { WriterProcess } from './support/writer-process.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const HA_MOUNT = join(ROOT, 'dist/bin/ha-mount.js');
-const MOUNT_HA = join(ROOT, 'dist/bin/mount.ha.js');
-const WRITER = join(ROOT, 'dist/src/lab/writer.js');
 const EXAMPLES = join(ROOT, 'fstab-examples');
 const SBIN_HELPER = '/sbin/mount.ha';
-const FSD_DIR = '/sbin/fs.d';
 const FSD_HELPER = '/sbin/fs.d/mount.ha';
 const KEEP_DIR = '/tmp/ha-mount-fstab-reload-last'; // the agent's log and config, kept after the lab is gone
+/** the writers beside a reload: a file every 200 ms is enough to see a remount */
+const WRITE_SLOWLY = { intervalMs: 200, size: 256, keep: 20 };
 
 let lab: Lab;
 let removeSignalCleanup: () => void = () => undefined;
-let addedFsdDir = false;
-let addedFsdHelper = false;
+let removeFsdHelper: () => void = () => undefined;
 /** mountpoint -> backend, for the cleanup of whatever a test left mounted */
 const mounted = new Map<string, BackendName>();
 const cleanups: Array<() => Promise<void>> = [];
 
 // ---------------------------------------------------------------- helpers
 
-const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
-
-async function waitUntil<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs: number, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(intervalMs);
-  }
-}
-
-function gluster(): NonNullable<Lab['gluster']> {
-  if (!lab.gluster) throw new Error('the lab has no GlusterFS');
-  return lab.gluster;
-}
-
-function moose(): NonNullable<Lab['moosefs']> {
-  if (!lab.moosefs) throw new Error('the lab has no MooseFS');
-  return lab.moosefs;
-}
-
-function gfs(index: 0 | 1): LabHost {
-  const host = gluster().servers[index];
-  if (!host) throw new Error('missing GlusterFS server');
-  return host;
-}
-
-function runInClient(file: string, args: string[], timeoutMs = 60_000): Promise<RunResult> {
-  return runCommand(lab.clientCommand({ file, args }), { timeoutMs });
-}
-
-function mountAt(path: string): MountInfoEntry | undefined {
-  return findMountAt(parseMountInfo(readFileSync('/proc/self/mountinfo', 'utf8')), path);
-}
-
-/** FUSE client processes serving `mountpoint` (orphans included, zombies not). */
-function daemonsFor(mountpoint: string, backend: BackendName): number[] {
-  return findDaemons(mountpoint, getBackend(backend), systemProc).map((daemon) => daemon.pid);
-}
-
-function cmdline(pid: number): string[] {
-  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
-}
+const gluster = (): ReturnType<typeof glusterOf> => glusterOf(lab);
+const moose = (): ReturnType<typeof mooseOf> => mooseOf(lab);
+const gfs = (index: 0 | 1): LabHost => glusterServer(lab, index);
 
 function newMountpoint(name: string, backend: BackendName): string {
   const path = join(lab.dir, 'mnt', name);
@@ -113,13 +68,6 @@ async function unmountAndReap(mountpoint: string, backend: BackendName): Promise
     console.log(`[fstab-reload] FUSE client ${pid} of ${mountpoint} still running after the unmount: SIGKILL`);
     process.kill(pid, 'SIGKILL');
   }
-}
-
-async function expectWritable(mountpoint: string): Promise<void> {
-  const token = `ha-mount fstab-reload ${Date.now()} ${Math.random()}`;
-  const file = join(mountpoint, `fstab-reload-${process.pid}-${Date.now()}.txt`);
-  expect(await writeThroughClient(lab, file, token, 30_000)).toMatchObject({ ok: true });
-  expect(await readThroughClient(lab, file, 30_000)).toMatchObject({ ok: true, output: token });
 }
 
 /** The helper mount(8) will run for type `ha` (libmount searches /sbin, /sbin/fs.d, /sbin/fs). */
@@ -196,114 +144,6 @@ function prepareExample(name: string): PreparedExample {
 
 // ---------------------------------------------------------------- the agent
 
-interface LogEntry {
-  level: number;
-  msg?: string;
-  err?: { message?: string };
-  [key: string]: unknown;
-}
-
-/** `node dist/bin/ha-mount.js -c CONFIG agent --state-dir DIR --no-fstab` in the client namespace. */
-class AgentProcess {
-  readonly child: ChildProcess;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  readonly logFile: string;
-  constructor(
-    readonly dir: string,
-    readonly config: string,
-  ) {
-    this.logFile = join(dir, 'agent.log');
-    const log = openSync(this.logFile, 'a');
-    const command = lab.clientCommand({ file: process.execPath, args: [HA_MOUNT, '-c', config, 'agent', '--state-dir', join(dir, 'state'), '--no-fstab'] });
-    const env: NodeJS.ProcessEnv = { ...process.env, HA_MOUNT_LOG_FORMAT: 'json', HA_MOUNT_LOG_LEVEL: 'debug' };
-    delete env.NOTIFY_SOCKET;
-    delete env.WATCHDOG_USEC;
-    delete env.WATCHDOG_PID;
-    // nsenter execs the agent: child.pid is the agent's own pid
-    this.child = spawn(command.file, command.args, { stdio: ['ignore', log, log], env });
-    closeSync(log);
-    this.exited = new Promise((done) => this.child.once('exit', (code, signal) => done({ code, signal })));
-  }
-
-  get running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  status(): AgentStatus | undefined {
-    try {
-      return JSON.parse(readFileSync(join(this.dir, 'state', 'status.json'), 'utf8')) as AgentStatus;
-    } catch {
-      return undefined; // not written yet
-    }
-  }
-
-  mount(name: string): AgentStatus['mounts'][number] | undefined {
-    return this.status()?.mounts.find((mount) => mount.name === name);
-  }
-
-  log(): LogEntry[] {
-    const text = existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8') : '';
-    const entries: LogEntry[] = [];
-    for (const line of text.split('\n')) {
-      if (!line.startsWith('{')) continue;
-      try {
-        entries.push(JSON.parse(line) as LogEntry);
-      } catch {
-        // a line being written
-      }
-    }
-    return entries;
-  }
-
-  entries(pattern: RegExp, level?: number): LogEntry[] {
-    return this.log().filter((entry) => pattern.test(entry.msg ?? '') && (level === undefined || entry.level === level));
-  }
-
-  /** Waits for the `count`th log entry matching `pattern` and returns it. */
-  waitForEntry(pattern: RegExp, count: number, timeoutMs: number, level?: number): Promise<LogEntry> {
-    return waitUntil(`agent log entry #${count} matching ${pattern}`, () => {
-      if (!this.running) throw new Error(`the agent exited (${this.child.exitCode ?? this.child.signalCode}) while waiting for ${pattern}`);
-      return this.entries(pattern, level)[count - 1];
-    }, timeoutMs, 100);
-  }
-
-  waitForHealthy(names: string[], timeoutMs: number): Promise<AgentStatus> {
-    return waitUntil(`healthy with a daemon pid: ${names.join(', ')}`, () => {
-      if (!this.running) throw new Error(`the agent exited (${this.child.exitCode ?? this.child.signalCode}) before ${names.join(', ')} were healthy`);
-      const status = this.status();
-      return names.every((name) => {
-        const mount = status?.mounts.find((entry) => entry.name === name);
-        return mount?.state === 'healthy' && mount.daemonPid !== undefined;
-      }) ? status : undefined;
-    }, timeoutMs, 200);
-  }
-
-  async stop(): Promise<void> {
-    if (this.running) this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 30_000);
-    await this.exited;
-    clearTimeout(timer);
-  }
-}
-
-/** The user's view: the lab's independent writer process writing through a mount. */
-class WriterProcess {
-  readonly child: ChildProcess;
-  readonly out: string;
-  private readonly exited: Promise<void>;
-  constructor(dir: string, target: string) {
-    mkdirSync(target, { recursive: true });
-    this.out = join(dir, `writes-${target.split('/').filter(Boolean).slice(-2).join('-')}.jsonl`);
-    this.child = spawn(process.execPath, [WRITER, target, '--interval', '200', '--size', '256', '--keep', '20', '--out', this.out], { stdio: 'ignore' });
-    this.exited = new Promise((done) => this.child.once('exit', () => done()));
-  }
-  async stop(): Promise<ReturnType<typeof parseWriteRecords>> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
-    await this.exited;
-    return existsSync(this.out) ? parseWriteRecords(readFileSync(this.out, 'utf8')) : [];
-  }
-}
-
 interface MountDecl {
   name: string;
   mountpoint: string;
@@ -353,15 +193,8 @@ beforeAll(async () => {
   for (const file of [HA_MOUNT, MOUNT_HA, WRITER]) if (!existsSync(file)) throw new Error(`${file} is missing: run "npm run build" first (npm run test:lab does)`);
   lab = await startLab({ gluster: true, moosefs: true, onProgress: (message) => console.log(`[lab] ${message}`) });
   removeSignalCleanup = installSignalCleanup(lab);
-  // exactly what is absent is added, and remembered for afterAll
-  if (!existsSync(FSD_DIR)) {
-    mkdirSync(FSD_DIR, { mode: 0o755 });
-    addedFsdDir = true;
-  }
-  if (!existsSync(FSD_HELPER)) {
-    symlinkSync(MOUNT_HA, FSD_HELPER);
-    addedFsdHelper = true;
-  }
+  // exactly what is absent is added, and removed in afterAll
+  removeFsdHelper = addMountHelperLink(FSD_HELPER);
 });
 
 afterEach(async () => {
@@ -372,8 +205,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   try {
-    if (addedFsdHelper && lstatSync(FSD_HELPER, { throwIfNoEntry: false })?.isSymbolicLink() && readlinkSync(FSD_HELPER) === MOUNT_HA) unlinkSync(FSD_HELPER);
-    if (addedFsdDir && existsSync(FSD_DIR) && readdirSync(FSD_DIR).length === 0) rmdirSync(FSD_DIR);
+    removeFsdHelper();
   } finally {
     removeSignalCleanup();
     await lab?.stop();
@@ -392,38 +224,38 @@ describe('fstab examples and live reload on the lab', () => {
     const [glusterEntry] = glusterExample.entries;
     const glusterDir = newMountpoint('fstab-rep_vol1', 'glusterfs');
     expect(glusterEntry?.mountpoint).toBe(glusterDir);
-    const glusterFake = await runInClient('mount', ['-f', '-v', '-a', '-T', glusterExample.file]);
+    const glusterFake = await runInClient(lab, 'mount', ['-f', '-v', '-a', '-T', glusterExample.file]);
     expect(glusterFake.exitCode, glusterFake.stderr).toBe(0);
     // the README's command; mount(8) adds `rw` to the options it passes
     expectPrintedCommand(glusterFake.stdout, `mount -t glusterfs ${vip}:/${gluster().volume} ${glusterDir}`, [`backup-volfile-servers=${gfs(0).ip}:${gfs(1).ip}`, 'xlator-option=*-client-*.ping-timeout=10']);
     expect(mountAt(glusterDir)).toBeUndefined();
-    const glusterMount = await runInClient('mount', ['-a', '-v', '-T', glusterExample.file]);
+    const glusterMount = await runInClient(lab, 'mount', ['-a', '-v', '-T', glusterExample.file]);
     expect(glusterMount.exitCode, `${glusterMount.stdout}\n${glusterMount.stderr}`).toBe(0);
     expect(mountAt(glusterDir)).toMatchObject({ fstype: 'fuse.glusterfs', source: `${vip}:/${gluster().volume}` });
     const [glusterDaemon, ...moreGluster] = daemonsFor(glusterDir, 'glusterfs');
     expect(moreGluster).toEqual([]);
-    const glusterArgv = cmdline(glusterDaemon!).join(' ');
+    const glusterArgv = readCmdline(glusterDaemon!).join(' ');
     expect(glusterArgv).toContain(`--volfile-server=${vip}`);
     expect(glusterArgv).toContain(`--volfile-server=${gfs(0).ip}`);
     expect(glusterArgv).toContain(`--volfile-server=${gfs(1).ip}`);
     expect(glusterArgv).toContain('--xlator-option=*-client-*.ping-timeout=10');
     // ha-mount's own options and fstab-only ones never reach the client
     expect(glusterArgv).not.toMatch(/probe-interval|servers=|_netdev|nofail|x-systemd/);
-    await expectWritable(glusterDir);
+    await expectWritable(lab, glusterDir, 'fstab-reload');
 
     // MooseFS through the master VIP, the standby next
     const mooseExample = prepareExample('moosefs-vip.fstab');
     const mooseDir = newMountpoint('fstab-mfs', 'moosefs');
     expect(mooseExample.entries[0]?.mountpoint).toBe(mooseDir);
-    const mooseFake = await runInClient('mount', ['-f', '-v', '-a', '-T', mooseExample.file]);
+    const mooseFake = await runInClient(lab, 'mount', ['-f', '-v', '-a', '-T', mooseExample.file]);
     expect(mooseFake.exitCode, mooseFake.stderr).toBe(0);
     expectPrintedCommand(mooseFake.stdout, `mfsmount ${mooseDir} -H ${moose().vip} -P 9421`, ['mfscachemode=AUTO']);
     expect(mountAt(mooseDir)).toBeUndefined();
-    const mooseMount = await runInClient('mount', ['-a', '-v', '-T', mooseExample.file]);
+    const mooseMount = await runInClient(lab, 'mount', ['-a', '-v', '-T', mooseExample.file]);
     expect(mooseMount.exitCode, `${mooseMount.stdout}\n${mooseMount.stderr}`).toBe(0);
     expect(mountAt(mooseDir)).toMatchObject({ fstype: 'fuse', source: `mfs#${moose().vip}:9421` });
     expect(daemonsFor(mooseDir, 'moosefs')).toHaveLength(1);
-    await expectWritable(mooseDir);
+    await expectWritable(lab, mooseDir, 'fstab-reload');
 
     // LizardFS: no LizardFS client exists here (MooseFS's mfsmount is installed): the command only
     const lizardExample = prepareExample('lizardfs.fstab');
@@ -431,8 +263,8 @@ describe('fstab examples and live reload on the lab', () => {
     const lizardDir = newMountpoint('fstab-lizard', 'lizardfs');
     expect(lizardEntry?.mountpoint).toBe(lizardDir);
     const helperArgs = [lizardEntry!.source, lizardDir, '-o', lizardEntry!.options, '-t', lizardEntry!.type];
-    const lizardFake = await runInClient('mount', ['-f', '-v', '-a', '-T', lizardExample.file]);
-    const helperFake = await runInClient(process.execPath, [MOUNT_HA, ...helperArgs, '-f']);
+    const lizardFake = await runInClient(lab, 'mount', ['-f', '-v', '-a', '-T', lizardExample.file]);
+    const helperFake = await runInClient(lab, process.execPath, [MOUNT_HA, ...helperArgs, '-f']);
     expect(helperFake.exitCode, helperFake.stderr).toBe(0);
     expect(lizardFake.exitCode, lizardFake.stderr).toBe(helperFake.exitCode);
     for (const output of [lizardFake.stdout, helperFake.stdout]) expectPrintedCommand(output, `mfsmount ${lizardDir} -H ${moose().vip} -P 9421`, ['mfsacl']);
@@ -440,8 +272,8 @@ describe('fstab examples and live reload on the lab', () => {
     for (const output of [lizardFake.stderr, helperFake.stderr]) expect(output).toMatch(/warning: cannot mount LizardFS: the installed mfsmount is MooseFS's mfsmount/);
     expect(mountAt(lizardDir)).toBeUndefined();
     // without -f: the same refusal and exit status from mount(8) as from mount.ha itself, nothing mounted
-    const lizardMount = await runInClient('mount', ['-a', '-T', lizardExample.file]);
-    const helperMount = await runInClient(process.execPath, [MOUNT_HA, ...helperArgs]);
+    const lizardMount = await runInClient(lab, 'mount', ['-a', '-T', lizardExample.file]);
+    const helperMount = await runInClient(lab, process.execPath, [MOUNT_HA, ...helperArgs]);
     expect(helperMount.exitCode).toBe(32);
     expect(helperMount.stderr).toMatch(/cannot mount LizardFS: the installed mfsmount is MooseFS's mfsmount/);
     console.log(`[fstab-reload] lizardfs.fstab: mount -f -v -a exit ${lizardFake.exitCode}: ${lizardFake.stdout.trim()} | ${lizardFake.stderr.trim()}`);
@@ -468,7 +300,7 @@ describe('fstab examples and live reload on the lab', () => {
     const third: MountDecl = { name: 'third', mountpoint: mp3 };
     writeFileSync(config, agentConfig([first, second]));
 
-    const agent = new AgentProcess(dir, config);
+    const agent = new AgentProcess(lab, { dir, config });
     const writers: WriterProcess[] = [];
     cleanups.push(async () => {
       for (const writer of writers) await writer.stop();
@@ -484,12 +316,12 @@ describe('fstab examples and live reload on the lab', () => {
     const pid2 = pidOf(started, 'second')!;
     expect(pid1).not.toBe(pid2);
     for (const [pid, mountpoint] of [[pid1, mp1], [pid2, mp2]] as const) {
-      expect(getBackend('glusterfs').isDaemonFor(cmdline(pid), mountpoint), `/proc/${pid}/cmdline: ${cmdline(pid).join(' ')}`).toBe(true);
+      expect(getBackend('glusterfs').isDaemonFor(readCmdline(pid), mountpoint), `/proc/${pid}/cmdline: ${readCmdline(pid).join(' ')}`).toBe(true);
       expect(daemonsFor(mountpoint, 'glusterfs')).toEqual([pid]);
       expect(mountAt(mountpoint)?.fstype).toBe('fuse.glusterfs');
     }
     // in use: a writer on each mount for the whole test
-    writers.push(new WriterProcess(dir, join(mp1, 'writer')), new WriterProcess(dir, join(mp2, 'writer')));
+    writers.push(new WriterProcess(dir, join(mp1, 'writer'), WRITE_SLOWLY), new WriterProcess(dir, join(mp2, 'writer'), WRITE_SLOWLY));
 
     /** Every mount still served by the daemon it had, healthy, never remounted. */
     const expectUntouched = (expected: Record<string, number>): void => {
@@ -501,7 +333,7 @@ describe('fstab examples and live reload on the lab', () => {
         expect(mount?.state, `${name}: ${mount?.reason}`).toBe('healthy');
         expect(mount?.remounts, `${name}'s remounts`).toBe(0);
         expect(systemProc.exists(pid), `${name}'s daemon ${pid} alive`).toBe(true);
-        expect(getBackend('glusterfs').isDaemonFor(cmdline(pid), mount!.mountpoint)).toBe(true);
+        expect(getBackend('glusterfs').isDaemonFor(readCmdline(pid), mount!.mountpoint)).toBe(true);
       }
     };
     const reloadedCount = (): number => agent.entries(/^reloaded$/).length;
@@ -516,7 +348,7 @@ describe('fstab examples and live reload on the lab', () => {
     expect(reloadA).toMatchObject({ added: ['third'], removed: [], changed: ['second'], unchanged: ['first'] });
     const afterA = await agent.waitForHealthy(['first', 'second', 'third'], 90_000);
     const pid3 = pidOf(afterA, 'third')!;
-    expect(getBackend('glusterfs').isDaemonFor(cmdline(pid3), mp3)).toBe(true);
+    expect(getBackend('glusterfs').isDaemonFor(readCmdline(pid3), mp3)).toBe(true);
     expect(mountAt(mp3)).toMatchObject({ fstype: 'fuse.glusterfs', source: `${gluster().vip}:/${gluster().volume}` });
     // first: not touched at all; second: its new supervisor adopted the mount (no remount either)
     expectUntouched({ first: pid1, second: pid2, third: pid3 });
@@ -589,7 +421,7 @@ describe('fstab examples and live reload on the lab', () => {
       expect(mountAt(mountpoint)?.fstype, mountpoint).toBe('fuse.glusterfs');
       expect(systemProc.exists(pid), `daemon ${pid} of ${mountpoint}`).toBe(true);
     }
-    await expectWritable(mp1);
+    await expectWritable(lab, mp1, 'fstab-reload');
 
     // the test unmounts them; their clients end
     for (const mountpoint of [mp1, mp2, mp3]) {

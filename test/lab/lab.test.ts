@@ -9,6 +9,7 @@ import {
   unmountLazily,
   writeThroughClient,
 } from '../../src/lab/client-io.js';
+import { glusterServer, waitUntil } from '../../src/lab/lab-access.js';
 import { installSignalCleanup, startLab } from '../../src/lab/lab.js';
 import type { Lab, LabHost } from '../../src/lab/lab-types.js';
 import { findProcessesInNamespaces, isProcessAlive, readNamespaceInode } from '../../src/lab/procs.js';
@@ -19,21 +20,7 @@ let removeSignalCleanup: () => void = () => undefined;
 let bringUpMs = 0;
 const timings: Record<string, number> = {};
 
-function gfs(index: 0 | 1): LabHost {
-  const server = lab.gluster?.servers[index];
-  if (!server) throw new Error('the lab has no GlusterFS servers');
-  return server;
-}
-
-async function waitUntil<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs: number, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
+const gfs = (index: 0 | 1): LabHost => glusterServer(lab, index);
 
 async function holderName(which: 'gluster' | 'moosefs'): Promise<string | undefined> {
   return (await lab.vipHolder(which))?.name;

@@ -1,41 +1,22 @@
 // The core mount path on real servers: the BUILT ha-mount and mount.ha (run `npm run build`
 // first; `npm run test:lab` does) mount GlusterFS and MooseFS from the lab client's network
 // namespace. Each test names the failure it reproduces and removes its own mounts.
-import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand, type RunResult } from '../../src/exec/run.js';
-import { readThroughClient, writeThroughClient } from '../../src/lab/client-io.js';
+import { glusterOf, glusterServer, mooseOf, waitUntil } from '../../src/lab/lab-access.js';
 import { installSignalCleanup, startLab } from '../../src/lab/lab.js';
 import type { Lab, LabHost } from '../../src/lab/lab-types.js';
-import { parseMountInfo } from '../../src/mount/mountinfo.js';
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const haMount = `${root}/dist/bin/ha-mount.js`;
-const mountHa = `${root}/dist/bin/mount.ha.js`;
-const LAUNCHER = '/sbin/mount.ha';
+import { addMountHelperLink, expectWritable, HA_MOUNT, mountAt, MOUNT_HA, runInClient } from './support/lab-helpers.js';
 
 let lab: Lab;
 let removeSignalCleanup: () => void = () => undefined;
-let addedLauncher = false;
+let removeLauncher: () => void = () => undefined;
 const mounted = new Set<string>();
 
-function gluster(): NonNullable<Lab['gluster']> {
-  if (!lab.gluster) throw new Error('the lab has no GlusterFS');
-  return lab.gluster;
-}
-
-function moose(): NonNullable<Lab['moosefs']> {
-  if (!lab.moosefs) throw new Error('the lab has no MooseFS');
-  return lab.moosefs;
-}
-
-function server(index: 0 | 1): LabHost {
-  const host = gluster().servers[index];
-  if (!host) throw new Error('missing GlusterFS server');
-  return host;
-}
+const gluster = (): ReturnType<typeof glusterOf> => glusterOf(lab);
+const moose = (): ReturnType<typeof mooseOf> => mooseOf(lab);
+const server = (index: 0 | 1): LabHost => glusterServer(lab, index);
 
 /** A fresh mountpoint below the lab folder, remembered for cleanup. */
 function newMountpoint(name: string): string {
@@ -47,30 +28,7 @@ function newMountpoint(name: string): string {
 
 /** Runs the built CLI in the client's network namespace (its mounts are visible here). */
 function runHaMount(args: string[], timeoutMs = 60_000): Promise<RunResult> {
-  return runCommand(lab.clientCommand({ file: process.execPath, args: [haMount, ...args] }), { timeoutMs });
-}
-
-function runInClient(file: string, args: string[], timeoutMs = 60_000): Promise<RunResult> {
-  return runCommand(lab.clientCommand({ file, args }), { timeoutMs });
-}
-
-function mountAt(path: string): { fstype: string; source: string } | undefined {
-  return parseMountInfo(readFileSync('/proc/self/mountinfo', 'utf8')).findLast((entry) => entry.mountpoint === path);
-}
-
-async function expectWritable(path: string): Promise<void> {
-  const token = `ha-mount core ${Date.now()} ${Math.random()}`;
-  const file = `${path}/core-${process.pid}-${Date.now()}.txt`;
-  expect(await writeThroughClient(lab, file, token, 20_000)).toMatchObject({ ok: true });
-  expect(await readThroughClient(lab, file, 20_000)).toMatchObject({ ok: true, output: token });
-}
-
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((done) => setTimeout(done, 200));
-  }
+  return runInClient(lab, process.execPath, [HA_MOUNT, ...args], timeoutMs);
 }
 
 /** The VIP is held and glusterd answers behind it (after a crash test put things back). */
@@ -78,13 +36,13 @@ async function waitForGlusterVip(): Promise<void> {
   await waitUntil('GlusterFS VIP held by a live server', async () => (await lab.vipHolder('gluster')) !== undefined, 30_000);
   await waitUntil(
     'glusterd answers on the VIP',
-    async () => (await runInClient(process.execPath, ['-e', `require('net').connect(24007, '${gluster().vip}').on('connect', () => process.exit(0)).on('error', () => process.exit(1))`], 5_000)).exitCode === 0,
+    async () => (await runInClient(lab, process.execPath, ['-e', `require('net').connect(24007, '${gluster().vip}').on('connect', () => process.exit(0)).on('error', () => process.exit(1))`], 5_000)).exitCode === 0,
     30_000,
   );
 }
 
 beforeAll(async () => {
-  if (!existsSync(haMount) || !existsSync(mountHa)) throw new Error(`${haMount} is missing: run "npm run build" first (npm run test:lab does)`);
+  if (!existsSync(HA_MOUNT) || !existsSync(MOUNT_HA)) throw new Error(`${HA_MOUNT} is missing: run "npm run build" first (npm run test:lab does)`);
   lab = await startLab({ gluster: true, moosefs: true, onProgress: (message) => console.log(`[lab] ${message}`) });
   removeSignalCleanup = installSignalCleanup(lab);
 });
@@ -97,7 +55,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  if (addedLauncher && lstatSync(LAUNCHER).isSymbolicLink()) unlinkSync(LAUNCHER);
+  removeLauncher();
   removeSignalCleanup();
   await lab?.stop();
 });
@@ -113,7 +71,7 @@ describe('ha-mount mounts real volumes', () => {
     expect(outcome.server).toBe(`${gluster().vip}:24007`);
     expect(outcome.backups).toEqual([`${server(0).ip}:24007`, `${server(1).ip}:24007`]);
     expect(mountAt(dir)).toMatchObject({ fstype: 'fuse.glusterfs', source: `${gluster().vip}:/${gluster().volume}` });
-    await expectWritable(dir);
+    await expectWritable(lab, dir, 'core');
     const unmount = await runHaMount(['umount', dir]);
     expect(unmount.exitCode, unmount.stderr).toBe(0);
     expect(mountAt(dir)).toBeUndefined();
@@ -131,12 +89,12 @@ describe('ha-mount mounts real volumes', () => {
       expect(outcome.server).toBe(`${server(1).ip}:24007`);
       expect(outcome.backups).toEqual([`${server(0).ip}:24007`]);
       expect(outcome.verdicts.find((verdict) => verdict.address === server(0).ip)).toMatchObject({ reachable: false, reason: expect.stringMatching(/refused|timeout/) });
-      await expectWritable(direct);
+      await expectWritable(lab, direct, 'core');
       // through the VIP: it is either still on the dead host (refused, so gfs2 serves) or already moved to gfs2
       const second = await runHaMount([`${gluster().vip},${server(0).ip},${server(1).ip}:/${gluster().volume}`, viaVip, '--json']);
       expect(second.exitCode, second.stderr).toBe(0);
       expect([`${server(1).ip}:24007`, `${gluster().vip}:24007`]).toContain((JSON.parse(second.stdout) as { server: string }).server);
-      await expectWritable(viaVip);
+      await expectWritable(lab, viaVip, 'core');
     } finally {
       await lab.faults.restartHost(server(0));
       await waitForGlusterVip();
@@ -149,7 +107,7 @@ describe('ha-mount mounts real volumes', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toContain(`through ${moose().vip}:9421`);
     expect(mountAt(dir)).toMatchObject({ fstype: 'fuse', source: `mfs#${moose().vip}:9421` });
-    await expectWritable(dir);
+    await expectWritable(lab, dir, 'core');
     expect((await runHaMount(['umount', dir])).exitCode).toBe(0);
   });
 
@@ -183,34 +141,31 @@ describe('ha-mount mounts real volumes', () => {
 describe('mount.ha called by the real mount(8)', () => {
   beforeAll(() => {
     // exactly one thing is added, and only when absent: a link mount(8) finds as the `ha` helper
-    if (!existsSync(LAUNCHER)) {
-      symlinkSync(mountHa, LAUNCHER);
-      addedLauncher = true;
-    }
+    removeLauncher = addMountHelperLink('/sbin/mount.ha');
   });
 
   it('when `mount -a -T FSTAB` meets an `ha` line then mount.ha mounts the GlusterFS volume with the helper options taken out', async () => {
     const dir = newMountpoint('fstab');
     const fstab = `${lab.dir}/core-fstab`;
     writeFileSync(fstab, `# ha-mount lab test\n${gluster().vip}:/${gluster().volume} ${dir} ha servers=${server(0).ip}:${server(1).ip},ping-timeout=5,probe-interval=2s,_netdev,nofail 0 0\n`);
-    const result = await runInClient('mount', ['-a', '-T', fstab, '-v']);
+    const result = await runInClient(lab, 'mount', ['-a', '-T', fstab, '-v']);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(mountAt(dir)).toMatchObject({ fstype: 'fuse.glusterfs', source: `${gluster().vip}:/${gluster().volume}` });
     const daemons = await runCommand({ file: 'pgrep', args: ['-af', `glusterfs.*${dir}$`] }, { timeoutMs: 5_000 });
     expect(daemons.stdout).toContain('--xlator-option=*-client-*.ping-timeout=5');
     expect(daemons.stdout).toContain(`--volfile-server=${server(1).ip}`);
     expect(daemons.stdout).not.toContain('probe-interval');
-    await expectWritable(dir);
+    await expectWritable(lab, dir, 'core');
   });
 
   it('when `mount -t ha` is run with -f then it prints the command and mounts nothing; without -f it mounts', async () => {
     const dir = newMountpoint('type-ha');
     const source = `${gluster().vip}:/${gluster().volume}`;
-    const fake = await runInClient('mount', ['-f', '-v', '-t', 'ha', source, dir, '-o', `servers=${server(1).ip}`]);
+    const fake = await runInClient(lab, 'mount', ['-f', '-v', '-t', 'ha', source, dir, '-o', `servers=${server(1).ip}`]);
     expect(fake.exitCode, fake.stderr).toBe(0);
     expect(fake.stdout).toContain(`mount -t glusterfs ${source} ${dir} -o 'backup-volfile-servers=${server(1).ip},xlator-option=*-client-*.ping-timeout=10`);
     expect(mountAt(dir)).toBeUndefined();
-    const real = await runInClient('mount', ['-t', 'ha', source, dir, '-o', `servers=${server(1).ip}`]);
+    const real = await runInClient(lab, 'mount', ['-t', 'ha', source, dir, '-o', `servers=${server(1).ip}`]);
     expect(real.exitCode, real.stderr).toBe(0);
     expect(mountAt(dir)?.fstype).toBe('fuse.glusterfs');
   });
@@ -218,7 +173,7 @@ describe('mount.ha called by the real mount(8)', () => {
   it('when mount(8) gets an `ha` line whose servers are all unreachable then its exit status is mount.ha\'s 32', async () => {
     const dir = newMountpoint('type-ha-fail');
     const closed = moose().chunkservers[0]?.ip ?? '';
-    const result = await runInClient('mount', ['-t', 'ha', `${closed}:/${gluster().volume}`, dir]);
+    const result = await runInClient(lab, 'mount', ['-t', 'ha', `${closed}:/${gluster().volume}`, dir]);
     expect(result.exitCode).toBe(32);
     expect(result.stderr).toContain(`${closed}:24007: refused`);
   });
