@@ -1,10 +1,11 @@
 // The machine and the versions a result was measured with.
 import { readFileSync, statSync } from 'node:fs';
-import { cpus, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommand } from '../src/exec/run.js';
 import { findMissingPackages, installPackages } from '../src/lab/install.js';
+import { median } from './stats.js';
 
 /** Where and with what a bench ran. */
 export interface MachineInfo {
@@ -13,6 +14,34 @@ export interface MachineInfo {
   memoryGiB: number;
   kernel: string;
   versions: Record<string, string>;
+  /** 1-minute load average sampled every 30 s while the failover trials ran (the bench's own lanes included) */
+  load?: LoadSummary;
+}
+
+/** Load average over a run: how busy the two cores were, the bench's own processes included. */
+export interface LoadSummary {
+  samples: number;
+  median: number;
+  max: number;
+}
+
+/** Median and maximum of load samples, to one decimal; undefined without samples. Pure. */
+export function summarizeLoad(samples: readonly number[]): LoadSummary | undefined {
+  if (samples.length === 0) return undefined;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const round = (value: number): number => Math.round(value * 10) / 10;
+  return { samples: samples.length, median: round(median(sorted) ?? 0), max: round(sorted[sorted.length - 1] ?? 0) };
+}
+
+/** Samples the 1-minute load average every `everyMs` until the returned function is called. */
+export function sampleLoad(everyMs = 30_000, read: () => number = () => loadavg()[0] ?? 0): () => LoadSummary | undefined {
+  const samples: number[] = [];
+  const timer = setInterval(() => samples.push(read()), everyMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    return summarizeLoad(samples);
+  };
 }
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');

@@ -90,6 +90,7 @@ function renderFaultTable(results: BenchResults, fault: FaultId): string[] {
     '',
     `${count} trial(s), ${fc.backend}. Can a client-side watcher act? ${fc.clientCanAct}.`,
     '',
+    ...(fc.note === undefined ? [] : [fc.note, '']),
     `| setup | detect p50 / p95 | detected | user-visible outage p50 / p95 | not recovered in the window |${withBack ? ' writes back after servers restarted / takeover done, p50 / p95 |' : ''} remounts (failed) | remounted by hand after the trial |`,
     `|---|---|---|---|---|${withBack ? '---|' : ''}---|---|`,
   ];
@@ -152,7 +153,9 @@ export function renderResultsMarkdown(results: BenchResults): string {
     '',
     `- ${machine.nproc} CPU (${machine.cpuModel}), ${machine.memoryGiB} GiB memory, kernel ${machine.kernel}`,
     `- versions: ${Object.entries(machine.versions).map(([name, version]) => `${name} ${version}`).join(', ')}`,
-    '- the machine was shared with other work while this ran (2 cores): absolute times carry that noise; setups in one table were measured in the same trials, side by side.',
+    machine.load
+      ? `- 1-minute load average during the failover trials (${machine.load.samples} samples, every 30 s): median ${machine.load.median}, max ${machine.load.max} on ${machine.nproc} cores, the bench's own lanes included (each runs four mounts, four writers and three watchers); absolute times carry that load, setups in one table were measured in the same trials, side by side.`
+      : '- load during the run was not recorded: absolute times may carry noise from other work; setups in one table were measured in the same trials, side by side.',
     '',
     '## How it is measured',
     '',

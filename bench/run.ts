@@ -10,7 +10,7 @@ import { parseBenchArgs, type BenchOptions } from './bench-args.js';
 import { installBenchCleanup, stopEverything, trackLab, untrackLab } from './children.js';
 import { measureAgentCosts, measureFloor, measureMountOverhead } from './cost.js';
 import { FAULT_CLASSES, type FaultId } from './faults.js';
-import { describeMachine, ensureGnuplot } from './machine.js';
+import { describeMachine, ensureGnuplot, sampleLoad } from './machine.js';
 import { drawTimeline } from './plot.js';
 import { renderResultsMarkdown, type BenchResults } from './results.js';
 import { startSetups, stopSetups, type Setup } from './setups.js';
@@ -185,7 +185,13 @@ async function runBench(options: BenchOptions): Promise<void> {
     saveResults(results, options.out);
     const lanes = planLanes(options.faults, options.lanes);
     if (lanes.length > 1) results.notes.push(`the fault classes ran in ${lanes.length} lanes at once, each on its own lab (${lanes.map((lane) => lane.join(' + ')).join('; ')}), to fit the trials in the time; the floor, cost and mount overhead were measured before, alone`);
-    await Promise.all(lanes.map((faults, index) => runLane(state, faults, `lane ${index + 1}`)));
+    const stopSampling = sampleLoad();
+    try {
+      await Promise.all(lanes.map((faults, index) => runLane(state, faults, `lane ${index + 1}`)));
+    } finally {
+      const load = stopSampling();
+      if (load) results.machine.load = load;
+    }
   } finally {
     await stopEverything();
   }
