@@ -27,7 +27,7 @@ export interface BenchOptions {
 /** "07:35" today (or tomorrow when already past) as ms since the epoch, machine local time. */
 export function parseClockTime(text: string, now: Date): number {
   const match = /^(\d{1,2}):(\d{2})$/.exec(text);
-  if (!match) throw new Error(`--until: expected HH:MM, got "${text}"`);
+  if (!match || Number(match[1]) > 23 || Number(match[2]) > 59) throw new Error(`--until: expected HH:MM (00:00-23:59), got "${text}"`);
   const at = new Date(now);
   at.setHours(Number(match[1]), Number(match[2]), 0, 0);
   if (at.getTime() < now.getTime() - 12 * 3_600_000) at.setDate(at.getDate() + 1);

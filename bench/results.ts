@@ -102,7 +102,7 @@ function renderFaultTable(results: BenchResults, fault: FaultId): string[] {
     );
   }
   // pids, times and the lookup probe's random names differ between trials: keep the kind of reaction
-  const normalize = (text: string): string => text.replace(/\/\S*/g, 'PATH').replace(/\b[0-9a-f]{12}\b/g, 'X').replace(/\d+/g, 'N');
+  const normalize = (text: string): string => text.replace(/\/[^\s),;]*/g, 'PATH').replace(/\b[0-9a-f]{12}\b/g, 'X').replace(/\d+/g, 'N');
   const details = [...new Set(results.trials.filter((trial) => trial.fault === fault).flatMap((trial) => trial.setups.flatMap((row) => (row.detectedAs === null ? [] : [`${row.setup}: ${normalize(row.detectedAs)}`]))))].slice(0, 8);
   if (details.length > 0) lines.push('', `What the watchers saw first (distinct): ${details.map((detail) => `\`${detail}\``).join('; ')}.`);
   lines.push('');
@@ -127,7 +127,9 @@ export function renderSummary(results: BenchResults): string[] {
       const verdict = Math.abs(gap) <= SAME_WITHIN_MS ? 'same within 100 ms' : gap > 0 ? 'ha-mount ahead' : 'ha-mount behind';
       return `${row.setup} ${mark}${formatMs(row.outageP50)} (${verdict})`;
     });
-    let line = `- **${fault}**: ha-mount outage p50 ${formatMs(ours.outageP50)} (p95 ${formatMs(ours.outageP95)}) against ${compare.join(', ')}`;
+    // like the table: trials in which ha-mount itself had not recovered make its outage a lower bound
+    const ourMark = ours.unrecovered > 0 ? '≥' : '';
+    let line = `- **${fault}**: ha-mount outage p50 ${ourMark}${formatMs(ours.outageP50)} (p95 ${ourMark}${formatMs(ours.outageP95)}) against ${compare.join(', ')}`;
     if (fault === 'kill-daemon' && floor && ours.outageP50 !== undefined) {
       const gap = Math.round(ours.outageP50 - floor.medianMs);
       line += gap >= 0
