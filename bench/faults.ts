@@ -105,11 +105,11 @@ export const FAULT_CLASSES: Record<FaultId, FaultClass> = {
     backend: 'moosefs',
     clientCanAct: 'no: mfsmount reconnects by itself once the VIP answers',
     note:
-      'Outliers of 90 s and more (any setup, about 1 trial in 10): one write that was in flight when the master died waits for a chunk lock. ' +
-      'The old master locks a chunk for writing for 120 s and logs that to its changelog; the standby replays the lock from the metalogger data, and nothing on it releases the lock before it expires. ' +
-      "mfsmount resends the write and keeps retrying LOCKED without a limit, so that one call blocks until the lock expires, about 120-150 s after the crash, and then succeeds. " +
-      "New files work after about 9 s, so no watcher's probe sees the stall. A remount would lose the write. `-o mfstimeout=N` (N above the takeover time) would turn the stall into EIO after N s. " +
-      "Source: moosefs 3.0.117 `mfsmaster/chunks.c` (LOCKTIMEOUT 120, MFS_ERROR_LOCKED), `mfsclient/writedata.c` (LOCKED retried with no cap).",
+      'Which setup is slowest in one trial is chance. A write begun after the crash waits only for the takeover; a write that was already under way when the master died took about 10 s longer in the runs so far (in the writer records, every such outlier had started before the crash; why mfsmount waits longer for it was not traced). ' +
+      'Rarer, and in any setup: one write blocked 90 s or more. The old master locks a chunk it hands out for writing for 120 s and logs the lock in its changelog; the standby replays the lock from the metalogger data, and nothing on it releases the lock before it expires. ' +
+      'mfsmount resends the write and retries LOCKED with no limit, so that one call blocks until the lock expires, about 120-150 s after the crash, and then succeeds (an earlier run saw one write take 132.6 s and succeed). ' +
+      'New files work after the takeover, so no watcher\'s probe sees either stall, and a remount would lose the write; `-o mfstimeout=N` (N above the takeover time) turns the stall into EIO after N s. ' +
+      'Source: moosefs 3.0.117 `mfsmaster/chunks.c` (LOCKTIMEOUT 120, MFS_ERROR_LOCKED), `mfsclient/writedata.c` (LOCKED retried with no cap).',
     async inject(lab, setups, quick) {
       const faultAt = Date.now();
       await lab.faults.moosefsFailover();
