@@ -29,6 +29,11 @@ describe('moosefs mount command', () => {
     const command = moosefsBackend.buildMountCommand(mfsSpec({ subdir: '/projects', options: ['mfscachemode=AUTO'] }), { chosen: { host: '10.0.0.20', port: 9421 }, backups: [{ host: '10.0.0.21', port: 9421 }] }, MOOSE);
     expect(command).toEqual({ file: 'mfsmount', args: ['/mfs', '-H', '10.0.0.20', '-P', '9421', '-S', '/projects', '-o', 'mfscachemode=AUTO'] });
   });
+  it('when mfstimeout is asked (to bound a write stalled by a replayed chunk lock) then it reaches mfsmount unchanged', () => {
+    expect(moosefsBackend.checkOptions?.(['mfstimeout=30'])).toEqual([]);
+    const command = moosefsBackend.buildMountCommand(mfsSpec({ options: ['mfstimeout=30'] }), { chosen: { host: '10.0.0.20' }, backups: [] }, MOOSE);
+    expect(command.args.slice(-2)).toEqual(['-o', 'mfstimeout=30']);
+  });
   it('when no subfolder or option is asked then neither -S nor -o is passed', () => {
     expect(moosefsBackend.buildMountCommand(mfsSpec(), { chosen: { host: '10.0.0.20' }, backups: [] }, MOOSE).args).toEqual(['/mfs', '-H', '10.0.0.20', '-P', '9421']);
   });
