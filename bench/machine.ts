@@ -53,6 +53,13 @@ async function readVersion(file: string, args: string[], pattern: RegExp): Promi
   return pattern.exec(text)?.[1] ?? 'unknown';
 }
 
+/** Whether the sources differ from HEAD (bench/results, which a run rewrites, does not count). */
+async function describeSourceChanges(): Promise<string> {
+  const status = await runCommand({ file: 'git', args: ['-C', ROOT, 'status', '--porcelain', '--', '.', ':(exclude)bench/results'] }, { timeoutMs: 5_000 });
+  if (status.exitCode !== 0) return '';
+  return status.stdout.trim() === '' ? ', no uncommitted source changes' : ' + uncommitted source changes';
+}
+
 /** nproc, memory, kernel and the versions of glusterfs, moosefs, keepalived, node and ha-mount. */
 export async function describeMachine(): Promise<MachineInfo> {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -68,7 +75,7 @@ export async function describeMachine(): Promise<MachineInfo> {
       keepalived: await readVersion('keepalived', ['--version'], /Keepalived v(\S+)/),
       node: process.version,
       // the code that ran is the build in dist/, which may differ from HEAD while others commit
-      'ha-mount': `${pkg.version} (dist built ${statSync(join(ROOT, 'dist/src/defaults.js')).mtime.toISOString().slice(0, 19)}Z${commit.exitCode === 0 ? `; HEAD ${commit.stdout.trim()} + working tree` : ''})`,
+      'ha-mount': `${pkg.version} (dist built ${statSync(join(ROOT, 'dist/src/defaults.js')).mtime.toISOString().slice(0, 19)}Z${commit.exitCode === 0 ? `; HEAD ${commit.stdout.trim()}${await describeSourceChanges()}` : ''})`,
     },
   };
 }
