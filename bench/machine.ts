@@ -27,10 +27,10 @@ export interface LoadSummary {
 
 /** Median and maximum of load samples, to one decimal; undefined without samples. Pure. */
 export function summarizeLoad(samples: readonly number[]): LoadSummary | undefined {
-  if (samples.length === 0) return undefined;
-  const sorted = [...samples].sort((a, b) => a - b);
+  const middle = median(samples);
+  if (middle === undefined) return undefined;
   const round = (value: number): number => Math.round(value * 10) / 10;
-  return { samples: samples.length, median: round(median(sorted) ?? 0), max: round(sorted[sorted.length - 1] ?? 0) };
+  return { samples: samples.length, median: round(middle), max: round(Math.max(...samples)) };
 }
 
 /** Samples the 1-minute load average every `everyMs` until the returned function is called. */
