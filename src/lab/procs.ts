@@ -171,25 +171,17 @@ export function sleep(ms: number): Promise<void> {
 
 /** Resident set size in KiB, or undefined when the process is gone. */
 export function readRssKb(pid: number): number | undefined {
-  try {
-    const match = /^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined;
-  }
+  const match = /^VmRSS:\s+(\d+)/m.exec(readText(`/proc/${pid}/status`) ?? '');
+  return match ? Number(match[1]) : undefined;
 }
 
 /** CPU seconds of a process: its own (utime+stime) and its waited-for children's (cutime+cstime). */
 export function readCpuSeconds(pid: number): { self: number; children: number } | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    // fields here start at stat's 3rd: utime is the 14th, so index 11
-    const tick = 100;
-    return { self: (Number(fields[11]) + Number(fields[12])) / tick, children: (Number(fields[13]) + Number(fields[14])) / tick };
-  } catch {
-    return undefined;
-  }
+  const fields = parseStatFields(readText(`/proc/${pid}/stat`) ?? '');
+  if (fields === undefined) return undefined;
+  // field 3 (state) is index 0, so utime (14), stime, cutime, cstime are indexes 11-14; 100 ticks a second
+  const seconds = (index: number): number => Number(fields[index]) / 100;
+  return { self: seconds(11) + seconds(12), children: seconds(13) + seconds(14) };
 }
 
 /** Open file descriptors of a process. */

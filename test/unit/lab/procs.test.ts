@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isProcessAlive, parseStatStartTime, parseStatState, parseTcpTable, readStartTime } from '../../../src/lab/procs.js';
+import { countOpenFiles, isProcessAlive, parseStatStartTime, parseStatState, parseTcpTable, readCpuSeconds, readRssKb, readStartTime } from '../../../src/lab/procs.js';
 
 const STAT = '2038 (glusterd) S 1976 2038 2038 0 -1 4194560 4641 70889 0 0 2 4 91 28 20 0 9 0 185396 474652672 5683 18446744073709551615';
 
@@ -34,5 +34,22 @@ describe('parseTcpTable', () => {
       { localIp: '0.0.0.0', localPort: 24007, remoteIp: '0.0.0.0', remotePort: 0, state: 'LISTEN' },
       { localIp: '10.213.57.31', localPort: 50000, remoteIp: '10.213.185.20', remotePort: 9388, state: 'ESTABLISHED' },
     ]);
+  });
+});
+
+describe('process readers for the bench and the lab tests', () => {
+  it('when this process is read then its RSS, CPU seconds and open files are plausible, and a gone pid reads undefined', () => {
+    let spin = 0;
+    for (let index = 0; index < 2_000_000; index += 1) spin += index % 7;
+    expect(spin).toBeGreaterThan(0);
+    expect(readRssKb(process.pid)).toBeGreaterThan(10_000);
+    const cpu = readCpuSeconds(process.pid);
+    expect(cpu?.self).toBeGreaterThan(0);
+    expect(cpu?.children).toBeGreaterThanOrEqual(0);
+    expect(countOpenFiles(process.pid)).toBeGreaterThan(2);
+    const gone = 2 ** 22 + 1; // above the kernel's pid_max limit: never a live process
+    expect(readRssKb(gone)).toBeUndefined();
+    expect(readCpuSeconds(gone)).toBeUndefined();
+    expect(countOpenFiles(gone)).toBeUndefined();
   });
 });
