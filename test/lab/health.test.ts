@@ -158,12 +158,12 @@ describe('health watching and self-healing on the lab', () => {
     // V8 grows its heap lazily: 300 cycles under the same cap plateaued at ~79 MB RSS (measured)
     expect(rssAfter).toBeLessThan(rssBefore + 32 * 1024);
     // each kill is one remount; when mount.glusterfs fails an attempt right after a kill, the failed
-    // client's exit can take the next attempt's fresh mount down with it: one more remount (seen 0-3 per 100)
+    // client's exit can take the next attempt's fresh mount down with it: one more remount (seen 0-8 per 100 in suite runs)
     // every kill is seen: mostly by the daemon watcher, sometimes first by a probe's ENOTCONN (seen 1 in 100)
     expect(agent.logLines(/"to":"failed"/)).toBeGreaterThanOrEqual(100);
     expect(agent.logLines(/"to":"failed".*FUSE daemon \d+ died/)).toBeGreaterThanOrEqual(90);
     expect(agent.mount()!.remounts).toBeGreaterThanOrEqual(100);
-    expect(agent.mount()!.remounts).toBeLessThanOrEqual(110);
+    expect(agent.mount()!.remounts).toBeLessThanOrEqual(116); // twice the most extra remounts seen: a remount storm still fails
   }, 180_000);
 
   it('when heavy writes run through the mount for 2 minutes then there is no remount and no false failure', async () => {
