@@ -60,8 +60,9 @@ export const DEFAULTS = {
     recentFailureMs: 30_000, // a server that just failed is tried last for this long (rotation)
     postRemountTimeoutMs: 60_000, // a post-remount command (e.g. restarting a service) gets a minute, then SIGKILL
     // a remount first kills the probe still running on the old mount and waits this long for it to
-    // exit: a probe child walking the path while the new mount is made broke 1-7 % of remounts
-    // (measured, 100 kill cycles); one blocked in a hung call is not waited for longer than this
+    // exit, so that no probe child walks the path while the new mount is made; one blocked in a hung
+    // call is not waited for longer than this. (The 1-8 % of failed remounts once blamed on such
+    // probes were the lab's fault injector killing the new mount too, fixed in src/lab/faults.ts.)
     probeExitWaitMs: 1_000,
   },
 

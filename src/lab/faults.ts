@@ -9,7 +9,7 @@ import { checkMetaloggerData } from './moosefs.js';
 import { findVipHolder } from './keepalived.js';
 import { setHostLink } from './netns.js';
 import type { PlannedHost } from './plan.js';
-import { findProcessesInNamespaces, killProcesses, readCmdline, readNamespaceInode, sleep } from './procs.js';
+import { findProcessesInNamespaces, killProcesses, readCmdline, readNamespaceInode } from './procs.js';
 import type { LabRuntime } from './runtime.js';
 
 /** True when the process holds /dev/fuse open: it serves a FUSE mount. */
@@ -86,19 +86,15 @@ export function createFaults(runtime: LabRuntime): LabFaults {
 
   return {
     async killClientDaemon(mountpoint) {
-      const killed: number[] = [];
-      for (let round = 0; round < 10; round += 1) {
-        const pids = findClientDaemons(runtime, mountpoint);
-        if (pids.length === 0) break;
-        killed.push(...pids);
-        await killProcesses(pids.map((pid) => ({ pid })), LAB_DEFAULTS.killWaitMs);
-        // a FUSE client daemonizes right after mounting: its child may appear after the parent was found
-        await sleep(100);
-      }
-      const last = killed[killed.length - 1];
+      // exactly the clients serving the mountpoint now: a replacement mounted after the kill (an
+      // agent's remount, within ~100 ms) is not part of the fault. Looking again for a while, as an
+      // earlier version did, killed those replacements too and looked like failed remounts.
+      const pids = findClientDaemons(runtime, mountpoint);
+      const last = pids[pids.length - 1];
       if (last === undefined) {
         throw labError('ha-mount.lab.fault', `no FUSE daemon in the client namespace ${ctx.plan.client.netns} serves ${mountpoint}: was it mounted through lab.clientCommand?`);
       }
+      await killProcesses(pids.map((pid) => ({ pid })), LAB_DEFAULTS.killWaitMs);
       return last;
     },
 

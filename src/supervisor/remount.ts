@@ -76,7 +76,9 @@ export async function performRemount(request: RemountRequest): Promise<RemountRe
   return { kind: 'mounted', server, outcome, daemon };
 }
 
-const STRAY_WATCH_MS = 500; // measured: a failed attempt's client took down the next mount ~100 ms after it was made
+// a guard, not a measured need: the one case seen (a client taking the next mount down ~100 ms
+// after it was made) was the lab's fault injector killing the new mount, since fixed
+const STRAY_WATCH_MS = 500;
 const STRAY_POLL_MS = 25;
 
 /** After the lazy unmount, every daemon still serving the mountpoint is an orphan: end each one. */
