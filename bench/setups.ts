@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AgentStatus } from '../src/agent/status-file.js';
 import { runCommand } from '../src/exec/run.js';
+import { abortStuckFuseConnections, fuseConnectionsAt } from '../src/lab/fuse-connections.js';
 import { glusterOf, mooseOf, waitUntil } from '../src/lab/lab-access.js';
 import type { Lab } from '../src/lab/lab-types.js';
 import { parseWriteRecords, type WriteRecord } from '../src/lab/writer-analysis.js';
@@ -203,11 +204,23 @@ export async function stopSetups(setups: readonly Setup[]): Promise<void> {
   for (const setup of setups) await unmountAll(setup.mountpoint, setup.backend);
 }
 
-/** Lazy-unmounts `mountpoint` until nothing is mounted there, then kills its daemons. */
+/**
+ * Lazy-unmounts `mountpoint` until nothing is mounted there, then kills its daemons. A daemon that
+ * cannot be reaped 5 s after SIGKILL (a thread stuck on its own mount) gets its FUSE connection
+ * aborted (src/lab/fuse-connections.ts).
+ */
 export async function unmountAll(mountpoint: string, backend: BackendName): Promise<void> {
+  const connections = fuseConnectionsAt(mountpoint);
   for (let round = 0; round < 10 && isMounted(mountpoint); round += 1) {
+    connections.push(...fuseConnectionsAt(mountpoint));
     await runCommand({ file: 'umount', args: ['-l', mountpoint] }, { timeoutMs: 10_000 });
   }
+  const daemons = findDaemons(mountpoint, backend);
   killDaemons(mountpoint, backend);
-  await waitUntil(`daemons of ${mountpoint} gone`, () => findDaemons(mountpoint, backend).length === 0, 5_000).catch(() => undefined);
+  const reaped = (): boolean => daemons.every((pid) => !existsSync(`/proc/${pid}`));
+  await waitUntil(`daemons of ${mountpoint} gone`, reaped, 5_000).catch(() => undefined);
+  if (!reaped()) {
+    const aborted = await abortStuckFuseConnections([...new Set(connections)]);
+    if (aborted.length > 0) process.stderr.write(`${mountpoint}: FUSE client ${daemons.join(', ')} could not die (a thread stuck on its own mount): aborted FUSE connection ${aborted.join(', ')}\n`);
+  }
 }
