@@ -210,7 +210,7 @@ export async function stopSetups(setups: readonly Setup[]): Promise<void> {
  * aborted (src/lab/fuse-connections.ts).
  */
 export async function unmountAll(mountpoint: string, backend: BackendName): Promise<void> {
-  const connections = fuseConnectionsAt(mountpoint);
+  const connections: string[] = [];
   for (let round = 0; round < 10 && isMounted(mountpoint); round += 1) {
     connections.push(...fuseConnectionsAt(mountpoint));
     await runCommand({ file: 'umount', args: ['-l', mountpoint] }, { timeoutMs: 10_000 });

@@ -14,8 +14,6 @@ export interface RemountRequest {
   avoid: ServerAddress[];
   /** true once the supervisor was stopped: give up between steps */
   isStopped(): boolean;
-  /** waits on the supervisor's clock */
-  sleep(ms: number): Promise<void>;
 }
 
 /** How a remount ended. */
@@ -63,23 +61,9 @@ export async function performRemount(request: RemountRequest): Promise<RemountRe
     `mounted ${spec.mountpoint} via ${server}`,
   );
   const daemon = findDaemon(spec.mountpoint, deps.backend, deps.proc);
-  if (daemon !== undefined) {
-    await killStrayDaemons(request, daemon);
-    // a failed attempt's client may still be on its way out and unmount the path as it goes
-    if ((outcome.failedAttempts?.length ?? 0) > 0) {
-      for (let waited = 0; waited < STRAY_WATCH_MS; waited += STRAY_POLL_MS) {
-        await request.sleep(STRAY_POLL_MS);
-        await killStrayDaemons(request, daemon);
-      }
-    }
-  }
+  if (daemon !== undefined) await killStrayDaemons(request, daemon);
   return { kind: 'mounted', server, outcome, daemon };
 }
-
-// a guard, not a measured need: the one case seen (a client taking the next mount down ~100 ms
-// after it was made) was the lab's fault injector killing the new mount, since fixed
-const STRAY_WATCH_MS = 500;
-const STRAY_POLL_MS = 25;
 
 /** After the lazy unmount, every daemon still serving the mountpoint is an orphan: end each one. */
 async function killLeftoverDaemons(request: RemountRequest): Promise<void> {

@@ -387,7 +387,6 @@ export class Supervisor {
         oldDaemon: this.daemon,
         avoid: this.rotation.avoidList(this.deps.clock.now()),
         isStopped: () => this.stopped,
-        sleep: (ms) => new Promise((resolve) => this.deps.clock.setTimeout(resolve, ms)),
       });
     } catch (error) {
       this.deps.logger.error({ mount: this.spec.name, err: error }, 'remount failed unexpectedly');

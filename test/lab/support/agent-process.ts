@@ -171,7 +171,7 @@ export class AgentProcess {
     clearTimeout(timer);
   }
 
-  private assertRunning(while_: string): void {
-    if (!this.running) throw new Error(`the agent exited (${this.child.exitCode ?? this.child.signalCode}) ${while_}`);
+  private assertRunning(context: string): void {
+    if (!this.running) throw new Error(`the agent exited (${this.child.exitCode ?? this.child.signalCode}) ${context}`);
   }
 }

@@ -97,26 +97,7 @@ describe('supervisor on a fake clock', () => {
     world.proc.kill(pid);
     await world.clock.advance(500);
     expect(world.killed).toContain(stray);
-    expect(world.proc.daemonsFor(world.spec.mountpoint)).toEqual([supervisor.status().daemonPid]);
-    supervisor.stop();
-  });
-
-  it('when a failed attempt\'s client shows up just after the new mount then it is SIGKILLed before it can unmount the path', async () => {
-    const world = setup();
-    const pid = world.mountNow();
-    const deps = world.deps();
-    const mount = deps.mounts.mount;
-    deps.mounts.mount = async (spec, options) => {
-      const outcome = await mount(spec, options);
-      world.clock.setTimeout(() => world.proc.spawnDaemon(world.spec.mountpoint), 100); // still exiting, seen late
-      return { ...outcome, failedAttempts: ['through 10.0.0.10: Mounting glusterfs failed'] };
-    };
-    const supervisor = createSupervisor(world.spec, deps);
-    supervisor.start();
-    await world.clock.advance(1_500);
-    world.proc.kill(pid);
-    await world.clock.advance(1_000);
-    expect(world.killedImmediately).toHaveLength(1);
+    expect(world.killedImmediately).toEqual([stray]); // SIGKILL: on SIGTERM a GlusterFS client unmounts the path on its way out
     expect(world.proc.daemonsFor(world.spec.mountpoint)).toEqual([supervisor.status().daemonPid]);
     supervisor.stop();
   });
