@@ -1,12 +1,12 @@
 // An independent writer: the USER's view of a mount, in its own process, outside the agent.
 //   node dist/src/lab/writer.js DIR [--interval 50] [--duration-ms N] [--size 256] [--keep 200] --out FILE
-// Every interval it writes a new file in DIR with a payload and its sha256, fsyncs it, reads it
+// It creates DIR when absent. Every interval it writes a new file in DIR with a payload and its sha256, fsyncs it, reads it
 // back and checks the sum, and appends {t, ok, errno, latencyMs} to FILE (local disk). A write may
 // block for as long as the mount blocks it: that is what it measures. SIGTERM ends it; a write
 // still blocked then is recorded as PENDING.
 import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
-import { open, readFile, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WriteRecord } from './writer-analysis.js';
 
@@ -68,6 +68,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  await mkdir(options.dir, { recursive: true });
   for (let index = 0; !stopping && Date.now() - started < options.durationMs; index += 1) {
     const t = Date.now();
     const path = join(options.dir, `w-${process.pid}-${index}.dat`);
