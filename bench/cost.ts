@@ -1,5 +1,5 @@
 // What ha-mount costs: the agent's RSS and CPU while it watches 1, 10 and 50 mounts at a 1 s
-// probe interval; the floor (a bare mount on this machine); mount.ha against mount.glusterfs
+// probe interval, and 50 at 5 s; the floor (a bare mount on this machine); mount.ha against mount.glusterfs
 // (bench/mount-overhead.ts, run as its own program with its own lab).
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,9 +13,26 @@ import { sleep } from './processes.js';
 import { buildPlainMountCommand, mountByHand, readAgentStatus, startAgent, unmountAll } from './setups.js';
 import { median } from './stats.js';
 
+/** One cost measurement: how many mounts, probed how often. */
+export interface CostCase {
+  mounts: number;
+  intervalS: number;
+}
+
+/** The issue's 1, 10 and 50 mounts at 1 s, and 50 at 5 s to show what a longer interval saves. */
+export const COST_CASES: readonly CostCase[] = [
+  { mounts: 1, intervalS: 1 },
+  { mounts: 10, intervalS: 1 },
+  { mounts: 50, intervalS: 1 },
+  { mounts: 50, intervalS: 5 },
+];
+export const QUICK_COST_CASES: readonly CostCase[] = [{ mounts: 1, intervalS: 1 }];
+
 /** The agent watching `mounts` mounts. */
 export interface AgentCost {
   mounts: number;
+  /** probe interval; absent in results from before it varied (1 s) */
+  intervalS?: number;
   seconds: number;
   rssMiB: number;
   /** agent process CPU, % of one core, median of 5 s windows */
@@ -62,9 +79,9 @@ export async function measureFloor(lab: Lab, backend: BackendName, runs: number)
   return { backend, command: `${command.file} ${command.args.join(' ')}`, runs, medianMs: Math.round((median(samples) ?? 0) * 10) / 10, minMs: Math.round(Math.min(...samples) * 10) / 10 };
 }
 
-/** Runs an agent watching `count` mounts of the volume and samples it for `seconds`. */
-async function measureAgent(lab: Lab, workDir: string, count: number, seconds: number): Promise<AgentCost> {
-  const dir = join(workDir, `cost-${count}`);
+/** Runs an agent watching `count` mounts of the volume, probing every `intervalS`, and samples it for `seconds`. */
+async function measureAgent(lab: Lab, workDir: string, { mounts: count, intervalS }: CostCase, seconds: number): Promise<AgentCost> {
+  const dir = join(workDir, `cost-${count}-${intervalS}s`);
   mkdirSync(dir, { recursive: true });
   // each mount a subfolder of the volume: mounts of one folder would share one write-probe file
   // (<mount>/.ha-mount/<host>/probe) and clobber each other's probes
@@ -72,7 +89,7 @@ async function measureAgent(lab: Lab, workDir: string, count: number, seconds: n
   for (const mount of mounts) mkdirSync(mount.mountpoint, { recursive: true });
   await createVolumeFolders(lab, mounts.map((mount) => mount.subdir));
   const stateDir = join(dir, 'state');
-  const agent = startAgent(lab, { dir, backend: 'glusterfs', mounts, log: join(dir, 'agent.log'), stateDir });
+  const agent = startAgent(lab, { dir, backend: 'glusterfs', mounts, log: join(dir, 'agent.log'), stateDir, intervalS });
   try {
     await waitUntil(`agent healthy on ${count} mounts`, () => {
       const status = readAgentStatus(stateDir);
@@ -102,7 +119,7 @@ async function measureAgent(lab: Lab, workDir: string, count: number, seconds: n
       }
     }
     const round = (value: number | undefined): number => Math.round((value ?? Number.NaN) * 10) / 10;
-    return { mounts: count, seconds, rssMiB: round((median(rss) ?? 0) / 1024), cpuPercent: round(median(cpu)), cpuPercentWithChildren: round(median(cpuAll)) };
+    return { mounts: count, intervalS, seconds, rssMiB: round((median(rss) ?? 0) / 1024), cpuPercent: round(median(cpu)), cpuPercentWithChildren: round(median(cpuAll)) };
   } finally {
     await agent.stop();
     await Promise.all(mounts.map((mount) => unmountAll(mount.mountpoint, 'glusterfs')));
@@ -135,12 +152,12 @@ function findAgentPid(spawnedPid: number): number {
   return children.find((pid) => comm(pid) === 'node') ?? spawnedPid;
 }
 
-/** Agent cost at each mount count, one after the other. */
-export async function measureAgentCosts(lab: Lab, workDir: string, counts: readonly number[], seconds: number, onProgress: (message: string) => void): Promise<AgentCost[]> {
+/** Agent cost in each case, one after the other. */
+export async function measureAgentCosts(lab: Lab, workDir: string, cases: readonly CostCase[], seconds: number, onProgress: (message: string) => void): Promise<AgentCost[]> {
   const costs: AgentCost[] = [];
-  for (const count of counts) {
-    onProgress(`cost: agent watching ${count} mount(s) for ${seconds} s`);
-    costs.push(await measureAgent(lab, workDir, count, seconds));
+  for (const costCase of cases) {
+    onProgress(`cost: agent watching ${costCase.mounts} mount(s) at a ${costCase.intervalS} s interval for ${seconds} s`);
+    costs.push(await measureAgent(lab, workDir, costCase, seconds));
   }
   return costs;
 }

@@ -186,9 +186,9 @@ export function renderResultsMarkdown(results: BenchResults): string {
     '',
     '## Cost',
     '',
-    '| mounts watched (1 s interval) | agent RSS (median) | agent CPU % of a core (median of 5 s windows) | with its reaped probe processes |',
-    '|---|---|---|---|',
-    ...results.cost.map((cost) => `| ${cost.mounts} | ${cost.rssMiB} MiB | ${cost.cpuPercent} % | ${cost.cpuPercentWithChildren} % |`),
+    '| mounts watched | probe interval | agent RSS (median) | agent CPU % of a core (median of 5 s windows) | with its reaped probe processes |',
+    '|---|---|---|---|---|',
+    ...results.cost.map((cost) => `| ${cost.mounts} | ${cost.intervalS ?? 1} s | ${cost.rssMiB} MiB | ${cost.cpuPercent} % | ${cost.cpuPercentWithChildren} % |`),
     '',
   ];
   const overhead = results.mountOverhead;

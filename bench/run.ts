@@ -8,7 +8,7 @@ import { startLab } from '../src/lab/lab.js';
 import type { Lab } from '../src/lab/lab-types.js';
 import { parseBenchArgs, type BenchOptions } from './bench-args.js';
 import { installBenchCleanup, stopEverything, trackLab, untrackLab } from './children.js';
-import { measureAgentCosts, measureFloor, measureMountOverhead } from './cost.js';
+import { COST_CASES, measureAgentCosts, measureFloor, measureMountOverhead, QUICK_COST_CASES } from './cost.js';
 import { FAULT_CLASSES, type FaultId } from './faults.js';
 import { describeMachine, ensureGnuplot, sampleLoad } from './machine.js';
 import { drawTimeline } from './plot.js';
@@ -173,7 +173,7 @@ async function runBench(options: BenchOptions): Promise<void> {
     try {
       results.floor.push(await measureFloor(lab, 'glusterfs', options.quick ? 3 : 10));
       if (options.cost) {
-        results.cost = await measureAgentCosts(lab, workDir, options.quick ? [1] : [1, 10, 50], options.quick ? 5 : 30, progress).catch((error: unknown) => {
+        results.cost = await measureAgentCosts(lab, workDir, options.quick ? QUICK_COST_CASES : COST_CASES, options.quick ? 5 : 30, progress).catch((error: unknown) => {
           results.notes.push(`cost measurement failed: ${String(error).split('\n')[0]}`);
           progress(`cost measurement failed: ${String(error)}`);
           return [];
@@ -206,18 +206,23 @@ async function runBench(options: BenchOptions): Promise<void> {
 /** `--cost-only`: measures the agent's cost alone and puts it into the existing results.json. */
 async function runCostOnly(options: BenchOptions): Promise<void> {
   const file = join(options.out, 'results.json');
+  if (!existsSync(file)) throw new Error(`--cost-only: no ${file} to put the cost into; run the bench first`);
   const workDir = mkdtempSync('/tmp/ha-mount-bench-cost-');
   const lab = await startLabTracked(false);
+  const startedAt = new Date().toISOString().slice(0, 16);
+  const stopSampling = sampleLoad(5_000);
   let cost;
   try {
-    cost = await measureAgentCosts(lab, workDir, options.quick ? [1] : [1, 10, 50], options.quick ? 5 : 30, progress);
+    cost = await measureAgentCosts(lab, workDir, options.quick ? QUICK_COST_CASES : COST_CASES, options.quick ? 5 : 30, progress);
   } finally {
     await stopLabTracked(lab);
   }
+  const load = stopSampling();
   const results = JSON.parse(readFileSync(file, 'utf8')) as BenchResults;
   results.cost = cost;
-  results.notes = results.notes.filter((note) => !note.startsWith('cost measurement failed'));
-  results.notes.push(`the cost table was measured by a separate \`--cost-only\` run (${new Date().toISOString().slice(0, 16)}Z, its own lab, while the failover lanes ran: it measures the agent's own CPU time and RSS)`);
+  const costNote = 'the cost table was measured by a separate `--cost-only` run';
+  results.notes = results.notes.filter((note) => !note.startsWith('cost measurement failed') && !note.startsWith(costNote));
+  results.notes.push(`${costNote} (${startedAt}Z, its own lab${load ? `, 1-minute load median ${load.median}, max ${load.max}` : ''}), not in the same run as the failover trials`);
   saveResults(results, options.out);
 }
 

@@ -67,8 +67,8 @@ export interface AgentMount {
   subdir?: string;
 }
 
-function buildAgentConfig(lab: Lab, defaultBackend: BackendName, mounts: readonly AgentMount[], extra: string[] = []): string {
-  const lines = ['# written by the ha-mount bench', 'probe:', '  interval: 1s', '  timeout: 5s', 'mounts:'];
+function buildAgentConfig(lab: Lab, defaultBackend: BackendName, mounts: readonly AgentMount[], extra: string[] = [], intervalS = 1): string {
+  const lines = ['# written by the ha-mount bench', 'probe:', `  interval: ${intervalS}s`, '  timeout: 5s', 'mounts:'];
   for (const mount of mounts) {
     const backend = mount.backend ?? defaultBackend;
     lines.push(`  - name: ${mount.name}`, `    backend: ${backend}`);
@@ -83,9 +83,9 @@ function buildAgentConfig(lab: Lab, defaultBackend: BackendName, mounts: readonl
 }
 
 /** Starts `ha-mount agent` in the client namespace for the given mounts; JSON log to `log`. */
-export function startAgent(lab: Lab, options: { dir: string; backend: BackendName; mounts: readonly AgentMount[]; log: string; stateDir: string; extraConfig?: string[]; entry?: string }): Spawned {
+export function startAgent(lab: Lab, options: { dir: string; backend: BackendName; mounts: readonly AgentMount[]; log: string; stateDir: string; extraConfig?: string[]; entry?: string; intervalS?: number }): Spawned {
   const config = join(options.dir, 'agent.yaml');
-  writeFileSync(config, buildAgentConfig(lab, options.backend, options.mounts, options.extraConfig));
+  writeFileSync(config, buildAgentConfig(lab, options.backend, options.mounts, options.extraConfig, options.intervalS));
   mkdirSync(options.stateDir, { recursive: true });
   const argv = options.entry === undefined
     ? [join(DIST, 'bin/ha-mount.js'), '-c', config, 'agent', '--state-dir', options.stateDir, '--no-fstab']
