@@ -1,13 +1,14 @@
 // An independent writer: the USER's view of a mount, in its own process, outside the agent.
 //   node dist/src/lab/writer.js DIR [--interval 50] [--duration-ms N] [--size 256] [--keep 200] --out FILE
-// It creates DIR when absent. Every interval it writes a new file in DIR with a payload and its sha256, fsyncs it, reads it
-// back and checks the sum, and appends {t, ok, errno, latencyMs} to FILE (local disk). A write may
-// block for as long as the mount blocks it: that is what it measures. SIGTERM ends it; a write
-// still blocked then is recorded as PENDING.
-import { createHash, randomBytes } from 'node:crypto';
+// It creates DIR when absent. Every interval it runs one cycle (src/lab/write-cycle.ts: a new file
+// with a payload and its sha256, fsync, read back, the oldest files beyond --keep removed) and
+// appends {t, ok, errno, latencyMs} for that whole cycle to FILE (local disk). A cycle may block for
+// as long as the mount blocks it: that is what it measures. SIGTERM ends it; a cycle still blocked
+// then is recorded as PENDING.
 import { appendFileSync } from 'node:fs';
-import { mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { runWriteCycle } from './write-cycle.js';
 import type { WriteRecord } from './writer-analysis.js';
 
 interface WriterOptions {
@@ -38,21 +39,6 @@ function parseArgs(argv: readonly string[]): WriterOptions {
   };
 }
 
-async function writeOne(path: string, size: number): Promise<void> {
-  const payload = randomBytes(size).toString('base64').slice(0, size);
-  const sum = createHash('sha256').update(payload).digest('hex');
-  const handle = await open(path, 'wx');
-  try {
-    await handle.writeFile(`${sum}\n${payload}`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  const back = await readFile(path, 'utf8');
-  const [readSum, ...rest] = back.split('\n');
-  if (readSum !== createHash('sha256').update(rest.join('\n')).digest('hex')) throw Object.assign(new Error('checksum mismatch'), { code: 'EBADSUM' });
-}
-
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const record = (entry: WriteRecord): void => appendFileSync(options.out, `${JSON.stringify(entry)}\n`);
@@ -73,19 +59,8 @@ async function main(): Promise<void> {
     const t = Date.now();
     const path = join(options.dir, `w-${process.pid}-${index}.dat`);
     pending = { t };
-    const t0 = performance.now();
-    try {
-      await writeOne(path, options.size);
-      record({ t, ok: true, latencyMs: Math.round((performance.now() - t0) * 10) / 10 });
-      written.push(path);
-    } catch (error) {
-      record({ t, ok: false, errno: (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN', latencyMs: Math.round((performance.now() - t0) * 10) / 10 });
-    }
+    record(await runWriteCycle(t, path, options.size, written, options.keep));
     pending = undefined;
-    while (written.length > options.keep) {
-      const old = written.shift();
-      if (old !== undefined) await unlink(old).catch(() => undefined);
-    }
     const wait = t + options.intervalMs - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
