@@ -15,7 +15,7 @@ import { drawTimeline } from './plot.js';
 import { renderResultsMarkdown, type BenchResults } from './results.js';
 import { startSetups, stopSetups, type Setup } from './setups.js';
 import { runTrial } from './trial.js';
-import { planLanes } from './lanes.js';
+import { planLanes, TrialPlan } from './lanes.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 /** a trial's usual length, to start none that would overrun --until */
@@ -112,8 +112,9 @@ async function runLane(state: LaneState, faults: readonly FaultId[], name: strin
   let rig: GlusterRig | undefined;
   try {
     if (faults.some((fault) => FAULT_CLASSES[fault].backend === 'glusterfs')) rig = await startGlusterRig(workDir);
-    rounds: for (let trial = 1; trial <= options.trials; trial += 1) {
-      for (const fault of faults) {
+    const plan = new TrialPlan(faults, options.trials);
+    rounds: for (let round = plan.nextRound(); round.length > 0; round = plan.nextRound()) {
+      for (const { fault, trial } of round) {
         if (options.until !== undefined && Date.now() + TRIAL_ESTIMATE_MS[fault] > options.until) {
           state.stoppedEarly = true;
           break rounds;
@@ -121,9 +122,14 @@ async function runLane(state: LaneState, faults: readonly FaultId[], name: strin
         progress(`${name}: trial ${trial}/${options.trials}: ${fault}`);
         try {
           if (fault === 'moosefs-failover') await runMooseTrial(results, workDir, trial, options.quick);
-          else if (rig) results.trials.push(await runTrial(rig.lab, rig.setups, fault, trial, options.quick));
+          else {
+            if (rig === undefined) throw new Error('no GlusterFS lab in this lane');
+            results.trials.push(await runTrial(rig.lab, rig.setups, fault, trial, options.quick));
+          }
+          plan.counts(fault);
         } catch (error) {
-          const note = `trial ${trial} of ${fault} failed and was not counted: ${String(error).split('\n')[0]}`;
+          const again = plan.fails(fault);
+          const note = `trial ${trial} of ${fault} failed and was not counted (${again ? 'run again' : 'no more replacements: the class stops short'}): ${String(error).split('\n')[0]}`;
           progress(`${name}: ${note}`);
           results.notes.push(note);
           if (fault !== 'moosefs-failover') {

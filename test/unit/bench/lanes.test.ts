@@ -1,7 +1,7 @@
 // Which fault classes run side by side (bench/lanes.ts).
 import { describe, expect, it } from 'vitest';
 import { FAULT_IDS } from '../../../bench/faults.js';
-import { planLanes } from '../../../bench/lanes.js';
+import { planLanes, TrialPlan } from '../../../bench/lanes.js';
 
 describe('planLanes', () => {
   it('when one lane is asked then every fault runs in it, in the given order', () => {
@@ -34,5 +34,48 @@ describe('planLanes', () => {
     const [lane] = planLanes(faults, 1);
     lane?.push('vip-crash');
     expect(faults).toEqual(['kill-daemon', 'vip-crash']);
+  });
+});
+
+describe('TrialPlan', () => {
+  /** Runs the plan to its end; `fails(fault, trial, attempt)` says which attempts fail. Returns the attempts in order. */
+  function drive(plan: TrialPlan, fails: (fault: string, trial: number, attempt: number) => boolean): string[] {
+    const attempts: string[] = [];
+    const tries = new Map<string, number>();
+    for (let round = plan.nextRound(); round.length > 0; round = plan.nextRound()) {
+      for (const { fault, trial } of round) {
+        const key = `${fault}#${trial}`;
+        const attempt = (tries.get(key) ?? 0) + 1;
+        tries.set(key, attempt);
+        attempts.push(attempt > 1 ? `${key} again` : key);
+        if (fails(fault, trial, attempt)) plan.fails(fault);
+        else plan.counts(fault);
+      }
+      if (attempts.length > 100) throw new Error('the plan does not end');
+    }
+    return attempts;
+  }
+
+  it('when nothing fails then the classes take turns, trial by trial', () => {
+    expect(drive(new TrialPlan(['kill-daemon', 'vip-crash'], 2), () => false)).toEqual(['kill-daemon#1', 'vip-crash#1', 'kill-daemon#2', 'vip-crash#2']);
+  });
+
+  it('when a trial fails then it runs again under its number in the next round, and the class still reaches the count', () => {
+    const attempts = drive(new TrialPlan(['moosefs-failover', 'kill-daemon'], 3), (fault, trial, attempt) => fault === 'moosefs-failover' && trial === 2 && attempt === 1);
+    expect(attempts).toEqual(['moosefs-failover#1', 'kill-daemon#1', 'moosefs-failover#2', 'kill-daemon#2', 'moosefs-failover#2 again', 'kill-daemon#3', 'moosefs-failover#3']);
+  });
+
+  it('when a class keeps failing then it stops after its replacements and the other classes finish', () => {
+    const plan = new TrialPlan(['moosefs-failover', 'kill-daemon'], 3, 2);
+    const attempts = drive(plan, (fault) => fault === 'moosefs-failover');
+    expect(attempts.filter((attempt) => attempt.startsWith('moosefs'))).toEqual(['moosefs-failover#1', 'moosefs-failover#1 again', 'moosefs-failover#1 again']);
+    expect(attempts.filter((attempt) => attempt.startsWith('kill'))).toEqual(['kill-daemon#1', 'kill-daemon#2', 'kill-daemon#3']);
+  });
+
+  it('when the last replacement fails then fails() says the class will not run again', () => {
+    const plan = new TrialPlan(['all-down'], 1, 1);
+    expect(plan.fails('all-down')).toBe(true);
+    expect(plan.fails('all-down')).toBe(false);
+    expect(plan.nextRound()).toEqual([]);
   });
 });
