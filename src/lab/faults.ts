@@ -153,12 +153,13 @@ export function createFaults(runtime: LabRuntime): LabFaults {
       await waitForBrickClients(ctx, target, target);
     },
 
-    async moosefsFailover() {
+    async moosefsFailover(options = {}) {
       const moose = runtime.requireMoose();
       const from = runtime.mooseMaster ?? moose.master;
       const to = from.name === moose.master.name ? moose.standby : moose.master;
       checkMetaloggerData(to);
       await runtime.crashHost(from);
+      options.afterCrash?.();
       // the standby's metalogger hands its folder to the new master
       await runtime.stopProgram(to, 'mfsmetalogger', 'SIGTERM');
       runtime.useMetaloggerDataForMaster(to);

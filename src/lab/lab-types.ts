@@ -54,8 +54,12 @@ export interface LabFaults {
   stopBrick(host: LabHost): Promise<void>;
   /** `gluster volume start rep_vol1 force`; resolves once the brick is online and the clients reconnected to it */
   startBrick(host: LabHost): Promise<void>;
-  /** kill the MooseFS master host, start `mfsmaster -a` on the standby from its metalogger's data; resolves once keepalived moved the VIP there */
-  moosefsFailover(): Promise<void>;
+  /**
+   * kill the MooseFS master host, start `mfsmaster -a` on the standby from its metalogger's data;
+   * resolves once keepalived moved the VIP there. `afterCrash` runs once the old master is dead
+   * and before the takeover starts (to begin I/O that must wait for the takeover).
+   */
+  moosefsFailover(options?: { afterCrash?: () => void }): Promise<void>;
   /** make every brick refuse writes with ENOSPC (storage.reserve above the disk size); `undo` frees it */
   fillVolume(): Promise<{ undo(): Promise<void> }>;
   /** make the GlusterFS volume read-only (features.read-only: EROFS at once); `undo` makes it writable */
