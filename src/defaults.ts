@@ -47,6 +47,11 @@ export const DEFAULTS = {
     write: true, // a lookup alone misses read-only and ENOSPC volumes
     folder: '.ha-mount', // hidden per-mount folder for write probes, one file per client host
     daemonPollMs: 100, // kill(pid, 0) every 100 ms: daemon death seen "at once" for ~no CPU
+    // the probe helper's interpreter: perl-base is Essential on Debian (on every client, even minbase);
+    // an absolute path, as the agent runs as root
+    helperPerl: '/usr/bin/perl',
+    // after the probe helper died, wait at most this long for an orphaned probe child to go
+    orphanWaitMs: 30_000,
     // after a (re)mount, probe this often until healthy: `rise` good probes confirm the new mount
     // in ~0.4 s instead of 2 s, which is what keeps "healthy within 2 s of a server's return"
     settleIntervalMs: 200,

@@ -50,7 +50,7 @@ export function buildCheckReport(mountpoint: string, finding: CheckFinding, thre
     case 'probe': {
       const { result } = finding;
       const what = `${mountpoint} (${finding.backend} ${finding.source}${finding.daemonPid === undefined ? ', FUSE daemon not found' : `, daemon ${finding.daemonPid}`})`;
-      if (result.verdict === 'hard' || result.verdict === 'bad' || result.verdict === 'unsafe') return line(NagiosCode.CRITICAL, `${what}: ${result.detail}`, result.latencyMs);
+      if (result.verdict === 'hard' || result.verdict === 'bad' || result.verdict === 'unsafe' || result.verdict === 'tampered') return line(NagiosCode.CRITICAL, `${what}: ${result.detail}`, result.latencyMs);
       if (result.verdict === 'soft') return line(NagiosCode.WARNING, `${what}: ${result.detail}`, result.latencyMs);
       if (finding.downBricks.length > 0) return line(NagiosCode.WARNING, `${what}: ${describeDownBricks(finding.downBricks)}`, result.latencyMs);
       if (result.latencyMs >= thresholds.warningMs) return line(NagiosCode.WARNING, `${what}: slow, ${Math.round(result.latencyMs)} ms`, result.latencyMs);

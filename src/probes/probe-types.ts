@@ -10,9 +10,12 @@ export type ErrnoClass = 'answers' | 'soft' | 'hard' | 'bad';
  * - soft: the mount answers but is impaired (ENOSPC, EROFS, EDQUOT): degraded after `fall`
  * - hard: the mount is broken in a way only a remount repairs (ENOTCONN, ESTALE, ENODEV)
  * - bad: an error that may be passing (EIO, EHOSTDOWN, token mismatch, unknown): failed after `fall`
- * - unsafe: the probe folder is not on the mount's device, so nothing was written
+ * - unsafe: the mountpoint is not on the mount's device (it vanished or was covered), so nothing was written
+ * - tampered: the volume holds something the probe did not put there at its paths (a symlink,
+ *   FIFO, device node, folder, or a folder swapped between the check and its use): an alert,
+ *   never ok, and nothing was written. A remount would not repair it; a person must look.
  */
-export type ProbeVerdict = 'ok' | 'soft' | 'hard' | 'bad' | 'unsafe';
+export type ProbeVerdict = 'ok' | 'soft' | 'hard' | 'bad' | 'unsafe' | 'tampered';
 
 /** The result of one probe of one mount. */
 export interface ProbeResult {
@@ -50,5 +53,5 @@ export interface RunningProbe {
   kill(): void;
 }
 
-/** Starts probes; the real one spawns coreutils, tests inject fakes. */
+/** Starts probes; the real one asks the probe helper (src/probes/probe-helper.ts), tests may inject fakes. */
 export type ProbeRunner = (target: ProbeTarget) => RunningProbe;
