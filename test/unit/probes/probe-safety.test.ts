@@ -5,17 +5,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildCheckReport, NagiosCode } from '../../../src/probes/check.js';
 import { buildProbePaths } from '../../../src/probes/probe-plan.js';
 import { createProbeRunner } from '../../../src/probes/probe-runner.js';
 import type { ProbeTarget } from '../../../src/probes/probe-types.js';
+import { weighProbe } from '../../../src/supervisor/weigh-probe.js';
+import { deviceOf } from './device-of.js';
 
 const OUTSIDE_TEXT = 'root-owned local file: must never change\n';
-
-/** "major:minor" of a path as mountinfo writes it (Linux new_encode_dev). */
-export function deviceOf(path: string): string {
-  const dev = statSync(path).dev;
-  return `${(dev >> 8) & 0xfff}:${(dev & 0xff) | ((dev >> 12) & 0xfff00)}`;
-}
 
 describe('the write probe on a volume holding planted symlinks', () => {
   let root: string | undefined;
@@ -68,5 +65,19 @@ describe('the write probe on a volume holding planted symlinks', () => {
     const result = await createProbeRunner()(target).result;
     expect(() => statSync(join(outside, 'client1'))).toThrow();
     expect(result.verdict).toBe('tampered');
+  });
+});
+
+describe('a tampered volume as the agent and the check report it', () => {
+  const tampered = { verdict: 'tampered' as const, step: 'write' as const, latencyMs: 3, detail: 'someone is tampering with the volume: /m/.ha-mount/h/probe-1 is a symlink; nothing was written' };
+
+  it('when a probe reports tampering then the agent weighs it as an alert (soft: degraded), never ok and never a remount', () => {
+    expect(weighProbe(tampered, [], 2_000, true)).toEqual({ signal: { kind: 'probe', verdict: 'soft', reason: tampered.detail, latencyMs: 3, daemonAlive: true }, cause: 'tampered' });
+  });
+
+  it('when ha-mount check --write finds tampering then it is CRITICAL and says so', () => {
+    const report = buildCheckReport('/m', { kind: 'probe', result: tampered, backend: 'glusterfs', source: 'gfs1:/v', daemonPid: 7, downBricks: [] }, { warningMs: 2_000, criticalMs: 5_000 });
+    expect(report.code).toBe(NagiosCode.CRITICAL);
+    expect(report.line).toMatch(/HA-MOUNT CRITICAL .*someone is tampering with the volume/);
   });
 });
