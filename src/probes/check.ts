@@ -82,7 +82,7 @@ export async function runCheck(mountpoint: string, options: { write: boolean } &
   if (entry === undefined) return buildCheckReport(mountpoint, { kind: 'not-mounted' }, options);
   const backend = deps.backends.find((candidate) => candidate.recognizes(entry));
   if (backend === undefined) return buildCheckReport(mountpoint, { kind: 'unknown-fs', entry }, options);
-  const probe = deps.probe({ mountpoint, device: entry.device, write: options.write, host: deps.host });
+  const probe = deps.probe({ mountpoint, device: entry.device, write: options.write, host: deps.host, forCheck: true });
   let timer: unknown;
   const deadline = new Promise<'timeout'>((resolve) => {
     timer = deps.setTimeout(() => resolve('timeout'), options.criticalMs);

@@ -11,7 +11,7 @@ export interface ProbePaths {
   hostFolder: string;
   /** `<hostFolder>/<fileName>` */
   file: string;
-  /** `probe-<12 hex of the mountpoint's sha256>[-generation]`: two mounts of one volume on one host must not share it */
+  /** `probe-<12 hex of the mountpoint's sha256>[-generation][-check]`: two mounts of one volume on one host must not share it */
   fileName: string;
   /** a random name that must not exist: its lookup must reach the server and come back ENOENT */
   lookup: string;
@@ -23,7 +23,8 @@ export function buildProbePaths(target: ProbeTarget, nonce: string): ProbePaths 
   const folder = `${base}/${DEFAULTS.probe.folder}`;
   const hostFolder = `${folder}/${target.host}`;
   const generation = target.fileGeneration ? `-${target.fileGeneration}` : '';
-  const fileName = `probe-${createHash('sha256').update(target.mountpoint).digest('hex').slice(0, 12)}${generation}`;
+  const check = target.forCheck ? '-check' : '';
+  const fileName = `probe-${createHash('sha256').update(target.mountpoint).digest('hex').slice(0, 12)}${generation}${check}`;
   return { mountpoint: target.mountpoint, folder, hostFolder, file: `${hostFolder}/${fileName}`, fileName, lookup: `${base}/.ha-mount-lookup-${nonce}` };
 }
 

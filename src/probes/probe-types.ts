@@ -43,6 +43,8 @@ export interface ProbeTarget {
   host: string;
   /** >0 after the probe file itself went bad (EIO, a token read back wrong): write a fresh file */
   fileGeneration?: number;
+  /** `ha-mount check`: its own probe file, so that it never races the agent's probe of the same mount */
+  forCheck?: boolean;
 }
 
 /** A probe in flight. `result` settles when the probe ends or is killed; `exited` when no child of it is left. */

@@ -41,6 +41,12 @@ describe('createProbeRunner', () => {
     expect(fake.requests[0]?.fileName).toBe('probe-6faba07f33e6-2');
   });
 
+  it('when ha-mount check probes then it writes its own file, never racing the agent for the agent\'s', async () => {
+    const fake = fakeHelper(() => report({}));
+    await createProbeRunner(fake)({ ...target, forCheck: true }).result;
+    expect(fake.requests[0]?.fileName).toBe('probe-6faba07f33e6-check');
+  });
+
   it('when the child reports ENOTCONN on the lookup then the probe is hard and names the lookup path', async () => {
     const fake = fakeHelper(() => report({ verdict: 'errno', step: 'lookup', errno: 107, code: 'lookup', where: 'lookup' }));
     const result = await createProbeRunner(fake)(target).result;
