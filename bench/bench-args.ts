@@ -1,5 +1,6 @@
 // `npm run bench -- [--trials N] [--faults a,b] [--quick] [--until HH:MM] [--out DIR]
-//   [--no-cost] [--no-overhead] [--lanes 1|2] [--report-only] [--cost-only] [--floor-only]`: argv to options. Pure.
+//   [--no-cost] [--no-overhead] [--lanes 1|2] [--report-only] [--cost-only] [--floor-only]
+//   [--cost-baseline DIR]`: argv to options. Pure.
 import { parseFaultList, type FaultId } from './faults.js';
 
 /** What one bench run does. */
@@ -20,6 +21,8 @@ export interface BenchOptions {
   floorOnly: boolean;
   /** measure only the agent's cost and put it into the existing results.json */
   costOnly: boolean;
+  /** the root of another build (its dist/bin/ha-mount.js) whose agent the cost measures too, case by case */
+  costBaseline?: string;
   /** regenerate RESULTS.md and timeline.png from results.json, measure nothing */
   reportOnly: boolean;
 }
@@ -42,7 +45,7 @@ export function parseBenchArgs(argv: readonly string[], defaultOut: string, now 
     if (found === undefined || found.startsWith('--')) throw new Error(`${flag}: missing value`);
     return found;
   };
-  const known = new Set(['--trials', '--faults', '--quick', '--until', '--out', '--no-cost', '--no-overhead', '--report-only', '--lanes', '--cost-only', '--floor-only']);
+  const known = new Set(['--trials', '--faults', '--quick', '--until', '--out', '--no-cost', '--no-overhead', '--report-only', '--lanes', '--cost-only', '--floor-only', '--cost-baseline']);
   for (const arg of argv) if (arg.startsWith('--') && !known.has(arg)) throw new Error(`unknown option ${arg}; known: ${[...known].join(' ')}`);
   const trialsText = value('--trials');
   const trials = trialsText === undefined ? 20 : Number(trialsText);
@@ -64,5 +67,7 @@ export function parseBenchArgs(argv: readonly string[], defaultOut: string, now 
     lanes,
   };
   if (until !== undefined) options.until = parseClockTime(until, now);
+  const baseline = value('--cost-baseline');
+  if (baseline !== undefined) options.costBaseline = baseline;
   return options;
 }

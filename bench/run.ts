@@ -219,7 +219,8 @@ async function runCostOnly(options: BenchOptions): Promise<void> {
   const stopSampling = sampleLoad(5_000);
   let cost;
   try {
-    cost = await measureAgentCosts(lab, workDir, options.quick ? QUICK_COST_CASES : COST_CASES, options.quick ? 5 : 30, progress);
+    const baseline = options.costBaseline === undefined ? undefined : { label: 'baseline', cli: join(options.costBaseline, 'dist/bin/ha-mount.js') };
+    cost = await measureAgentCosts(lab, workDir, options.quick ? QUICK_COST_CASES : COST_CASES, options.quick ? 5 : 30, progress, baseline);
   } finally {
     await stopLabTracked(lab);
   }
