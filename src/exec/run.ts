@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import type { Command } from '../types.js';
 
 /** What a finished command gave back. A non-zero exit is a result, not an exception. */
@@ -29,6 +28,8 @@ export type Runner = (command: Command, options: RunOptions) => Promise<RunResul
  */
 export const runCommand: Runner = async (command, options) => {
   const started = performance.now();
+  // loaded at the first command: an agent that never runs one keeps its memory (issue 16)
+  const { execa } = await import('execa');
   const result = await execa(command.file, command.args, {
     shell: false,
     reject: false,
