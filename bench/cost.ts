@@ -45,10 +45,12 @@ export interface AgentCost {
   cpuPercentWithChildren: number;
 }
 
-/** An ha-mount build to measure: its CLI (dist/bin/ha-mount.js) and a label ("" for this tree). */
+/** An ha-mount build to measure: its CLI (dist/bin/ha-mount.js), a label ("" for this tree) and node options. */
 export interface CostBuild {
   label: string;
-  cli: string;
+  cli?: string;
+  /** NODE_OPTIONS for its agent, as a unit's Environment= would set them */
+  nodeOptions?: string;
 }
 
 /** Median time of a bare mount command. */
@@ -117,7 +119,7 @@ function sampleTree(pid: number): { cpu: { self: number; all: number } | undefin
 
 /** Runs an agent watching `count` mounts of the volume, probing every `intervalS`, and samples it for `seconds`. */
 async function measureAgent(lab: Lab, workDir: string, { mounts: count, intervalS }: CostCase, seconds: number, build?: CostBuild): Promise<AgentCost> {
-  const dir = join(workDir, `cost-${count}-${intervalS}s${build?.label ? `-${build.label}` : ''}`);
+  const dir = join(workDir, `cost-${count}-${intervalS}s${build?.label ? `-${build.label.replace(/[^a-z0-9]+/gi, '-')}` : ''}`);
   mkdirSync(dir, { recursive: true });
   // each mount a subfolder of the volume: mounts of one folder would share one write-probe file
   // (<mount>/.ha-mount/<host>/probe) and clobber each other's probes
@@ -125,7 +127,7 @@ async function measureAgent(lab: Lab, workDir: string, { mounts: count, interval
   for (const mount of mounts) mkdirSync(mount.mountpoint, { recursive: true });
   await createVolumeFolders(lab, mounts.map((mount) => mount.subdir));
   const stateDir = join(dir, 'state');
-  const agent = startAgent(lab, { dir, backend: 'glusterfs', mounts, log: join(dir, 'agent.log'), stateDir, intervalS, ...(build ? { cli: build.cli } : {}) });
+  const agent = startAgent(lab, { dir, backend: 'glusterfs', mounts, log: join(dir, 'agent.log'), stateDir, intervalS, ...(build?.cli ? { cli: build.cli } : {}), ...(build?.nodeOptions ? { nodeOptions: build.nodeOptions } : {}) });
   try {
     await waitUntil(`agent healthy on ${count} mounts`, () => {
       const status = readAgentStatus(stateDir);
@@ -202,14 +204,14 @@ function findAgentPid(spawnedPid: number): number {
 }
 
 /**
- * Agent cost in each case, one after the other; with `baseline` (another build's CLI), that
- * build's agent is measured right before this tree's in each case, on the same lab.
+ * Agent cost in each case, one after the other; with other `builds` (another tree's CLI, or this
+ * one with node options), each is measured right after this tree's in each case, on the same lab.
  */
-export async function measureAgentCosts(lab: Lab, workDir: string, cases: readonly CostCase[], seconds: number, onProgress: (message: string) => void, baseline?: CostBuild): Promise<AgentCost[]> {
+export async function measureAgentCosts(lab: Lab, workDir: string, cases: readonly CostCase[], seconds: number, onProgress: (message: string) => void, builds: readonly CostBuild[] = []): Promise<AgentCost[]> {
   const costs: AgentCost[] = [];
   for (const costCase of cases) {
-    for (const build of baseline ? [baseline, undefined] : [undefined]) {
-      onProgress(`cost: ${build ? `${build.label} agent (${build.cli})` : 'agent'} watching ${costCase.mounts} mount(s) at a ${costCase.intervalS} s interval for ${seconds} s`);
+    for (const build of [undefined, ...builds]) {
+      onProgress(`cost: ${build ? `${build.label} agent` : 'agent'} watching ${costCase.mounts} mount(s) at a ${costCase.intervalS} s interval for ${seconds} s`);
       costs.push(await measureAgent(lab, workDir, costCase, seconds, build));
     }
   }

@@ -36,7 +36,7 @@ describe('parseBenchArgs', () => {
   });
 
   it('when --cost-baseline names another build then the cost measures it too, else it is absent', () => {
-    expect(parseBenchArgs(['--cost-only', '--cost-baseline', '/tmp/main'], OUT, NOW)).toMatchObject({ costOnly: true, costBaseline: '/tmp/main' });
+    expect(parseBenchArgs(['--cost-only', '--cost-baseline', '/tmp/main', '--cost-node-options', '--max-semi-space-size=1'], OUT, NOW)).toMatchObject({ costOnly: true, costBaseline: '/tmp/main', costNodeOptions: '--max-semi-space-size=1' });
     expect(parseBenchArgs([], OUT, NOW).costBaseline).toBeUndefined();
     expect(() => parseBenchArgs(['--cost-baseline'], OUT, NOW)).toThrow(/--cost-baseline: missing value/);
   });
