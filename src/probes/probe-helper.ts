@@ -3,9 +3,9 @@ import { DEFAULTS } from '../defaults.js';
 import {
   encodeKillRequest,
   encodeProbeRequest,
-  fsyncSyscallArg,
   helperErrnoArgs,
   parseHelperLine,
+  syscallArgs,
   type ChildReport,
   type HelperLine,
   type ProbeRequest,
@@ -95,7 +95,7 @@ export class ProbeHelper implements ProbeHelperPort {
     let child: ChildProcessWithoutNullStreams;
     try {
       // an empty environment: no PERL5LIB or PERL5OPT may reach a process running as root
-      child = spawn(this.perl, ['-e', PROBE_SCRIPT, ...helperErrnoArgs(), fsyncSyscallArg(process.arch)], {
+      child = spawn(this.perl, ['-e', PROBE_SCRIPT, ...helperErrnoArgs(), ...syscallArgs(process.arch)], {
         shell: false,
         cwd: '/',
         env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' },

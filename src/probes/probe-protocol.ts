@@ -92,13 +92,20 @@ export function helperErrnoArgs(): string[] {
   return [ENOENT, EEXIST, ENOTDIR, ELOOP, EINTR].map(String);
 }
 
-// fsync(2)'s number: asm-generic architectures share 82; x86_64 has its own; the rest use IO::Handle
-const FSYNC_SYSCALL: Partial<Record<NodeJS.Architecture, number>> = { x64: 74, arm64: 82, riscv64: 82, loong64: 82, ia32: 118, arm: 118 };
+// fsync(2) and exit_group(2) numbers: asm-generic architectures share theirs; others fall back
+const SYSCALLS: Partial<Record<NodeJS.Architecture, [fsync: number, exitGroup: number]>> = {
+  x64: [74, 231],
+  arm64: [82, 94],
+  riscv64: [82, 94],
+  loong64: [82, 94],
+  ia32: [118, 252],
+  arm: [118, 248],
+};
 
-/** The helper's fsync syscall argument for `arch` ("" lets it load IO::Handle instead). Pure. */
-export function fsyncSyscallArg(arch: NodeJS.Architecture): string {
-  const number = FSYNC_SYSCALL[arch];
-  return number === undefined ? '' : String(number);
+/** The helper's fsync and exit_group syscall arguments for `arch` ("" makes it use Perl's own). Pure. */
+export function syscallArgs(arch: NodeJS.Architecture): [fsync: string, exitGroup: string] {
+  const numbers = SYSCALLS[arch];
+  return numbers === undefined ? ['', ''] : [String(numbers[0]), String(numbers[1])];
 }
 
 /** The full path of each place, for the texts. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DEFAULTS } from '../defaults.js';
 import { sharedProbeHelper, type ProbeEnd, type ProbeHelperPort } from './probe-helper.js';
 import { checkHostFolderName, buildProbePaths } from './probe-plan.js';
 import { describeReport } from './probe-protocol.js';
@@ -12,15 +13,32 @@ function createToken(host: string): string {
   return `ha-mount ${host} ${process.pid} ${probeCounter} ${randomBytes(8).toString('hex')}\n`;
 }
 
+/** When a mount's last write probe ran, on which device, and whether it was ok. */
+interface WriteHistory {
+  device: string;
+  at: number;
+  ok: boolean;
+}
+
 /**
  * Creates the real probe runner: each probe is one child forked by the shared probe helper
  * (src/probes/probe-helper.ts), never this process: the lookup of a random name, and for the
  * write probe a token written with O_CREAT|O_EXCL|O_NOFOLLOW, fsynced and read back in
  * `<mountpoint>/.ha-mount/<host>/`. The caller owns the deadline and calls `kill()`.
+ * A target with `write` writes at its first probe, then at most every `writeEveryMs` while
+ * writes succeed, and at every probe after a write failed or the mount's device changed (a
+ * remount); the probes between are lookups.
  */
-export function createProbeRunner(helper: ProbeHelperPort = sharedProbeHelper(), now: () => number = () => performance.now()): ProbeRunner {
-  return (target: ProbeTarget): RunningProbe => {
+export function createProbeRunner(helper: ProbeHelperPort = sharedProbeHelper(), now: () => number = () => performance.now(), writeEveryMs: number = DEFAULTS.probe.writeEveryMs): ProbeRunner {
+  const writes = new Map<string, WriteHistory>();
+  const isWriteDue = (target: ProbeTarget, at: number): boolean => {
+    const last = writes.get(target.mountpoint);
+    return last === undefined || !last.ok || last.device !== target.device || at - last.at >= writeEveryMs;
+  };
+  return (requested: ProbeTarget): RunningProbe => {
     const started = now();
+    const write = requested.write && isWriteDue(requested, started);
+    const target = write === requested.write ? requested : { ...requested, write };
     const finish = (partial: Omit<ProbeResult, 'latencyMs'>): ProbeResult => ({ ...partial, latencyMs: now() - started });
     const paths = buildProbePaths(target, randomBytes(6).toString('hex'));
     const badHost = target.write ? checkHostFolderName(target.host) : undefined;
@@ -40,6 +58,8 @@ export function createProbeRunner(helper: ProbeHelperPort = sharedProbeHelper(),
       if (end.kind === 'failed') return finish({ verdict: 'bad', step: 'none', detail: `cannot run the probe: ${end.message}` });
       return finish(describeReport(end.report, where));
     };
-    return { result: probe.end.then(toResult), exited: probe.exited, kill: () => probe.kill() };
+    const result = probe.end.then(toResult);
+    if (write) void result.then((done) => writes.set(target.mountpoint, { device: target.device, at: started, ok: done.verdict === 'ok' }));
+    return { result, exited: probe.exited, kill: () => probe.kill() };
   };
 }

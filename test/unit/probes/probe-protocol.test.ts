@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeProbeRequest, errnoName, fsyncSyscallArg, parseHelperLine } from '../../../src/probes/probe-protocol.js';
+import { encodeProbeRequest, errnoName, parseHelperLine, syscallArgs } from '../../../src/probes/probe-protocol.js';
 
 describe('the probe helper protocol', () => {
   it('when a request holds spaces and newlines in its paths then the line stays one line of hex fields', () => {
@@ -29,8 +29,9 @@ describe('the probe helper protocol', () => {
     expect(errnoName(99_999)).toBe('E99999');
   });
 
-  it('when the architecture has no known fsync number then the helper falls back to IO::Handle', () => {
-    expect(fsyncSyscallArg('x64')).toBe('74');
-    expect(fsyncSyscallArg('s390x')).toBe('');
+  it('when the architecture has no known syscall numbers then the helper falls back to Perl\'s own fsync and exit', () => {
+    expect(syscallArgs('x64')).toEqual(['74', '231']);
+    expect(syscallArgs('arm64')).toEqual(['82', '94']);
+    expect(syscallArgs('s390x')).toEqual(['', '']);
   });
 });

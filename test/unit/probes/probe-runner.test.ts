@@ -84,4 +84,48 @@ describe('createProbeRunner', () => {
     expect(result).toMatchObject({ verdict: 'bad', detail: expect.stringMatching(/one path component/) });
     expect(fake.requests).toHaveLength(0);
   });
+
+  describe('the write cadence', () => {
+    /** Runs one probe at `at` ms; the helper answers each request with `answer`. */
+    async function probesAt(times: number[], answer: (request: ProbeRequest, index: number) => ProbeEnd, device = () => '0:40'): Promise<boolean[]> {
+      let clock = 0;
+      const fake = fakeHelper((request) => answer(request, fake.requests.length - 1));
+      const run = createProbeRunner(fake, () => clock, 5_000);
+      for (const at of times) {
+        clock = at;
+        await run({ ...target, device: device() }).result;
+      }
+      return fake.requests.map((request) => request.write);
+    }
+    const okEnd = (request: ProbeRequest): ProbeEnd => report(request.write ? {} : { step: 'lookup', code: 'answered', where: 'lookup' });
+
+    it('when writes succeed then the first probe writes and then one every 5 s, lookups between', async () => {
+      expect(await probesAt([0, 1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 10_000], okEnd)).toEqual([true, false, false, false, false, true, false, true]);
+    });
+
+    it('when a write fails then every probe writes until one is ok, so fall and rise count writes', async () => {
+      const answer = (request: ProbeRequest, index: number): ProbeEnd => (index >= 1 && index <= 3 ? report({ verdict: 'errno', step: 'write', errno: 28, code: 'write' }) : okEnd(request));
+      // the probe at 5 s writes and fails; 6 s and 7 s write (and fail), 8 s writes ok, 9 s looks up
+      expect(await probesAt([0, 5_000, 6_000, 7_000, 8_000, 9_000], answer)).toEqual([true, true, true, true, true, false]);
+    });
+
+    it('when the mount\'s device changes (a remount) then the next probe writes', async () => {
+      let device = '0:40';
+      const devices = () => device;
+      let clock = 0;
+      const fake = fakeHelper(okEnd);
+      const run = createProbeRunner(fake, () => clock, 5_000);
+      await run({ ...target, device: devices() }).result;
+      clock = 1_000;
+      device = '0:41';
+      await run({ ...target, device: devices() }).result;
+      expect(fake.requests.map((request) => request.write)).toEqual([true, true]);
+    });
+
+    it('when the mount is configured without the write probe then no probe writes', async () => {
+      const fake = fakeHelper(okEnd);
+      await createProbeRunner(fake, () => 0, 5_000)({ ...target, write: false }).result;
+      expect(fake.requests[0]?.write).toBe(false);
+    });
+  });
 });
