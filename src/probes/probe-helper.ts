@@ -51,6 +51,8 @@ export class ProbeHelper implements ProbeHelperPort {
   private readonly flights = new Map<number, Flight>();
   private nextId = 1;
   private stderr = '';
+  /** requests of this turn of the event loop: the mounts' ticks fire together, so one pipe write carries them all */
+  private outbox = '';
 
   constructor(private readonly perl: string = DEFAULTS.probe.helperPerl) {}
 
@@ -74,13 +76,13 @@ export class ProbeHelper implements ProbeHelperPort {
     const child = this.start();
     this.flights.set(id, flight);
     if (child === undefined) this.lose(flight, `cannot start the probe helper ${this.perl}`);
-    else child.stdin.write(encodeProbeRequest(id, request));
+    else this.send(encodeProbeRequest(id, request));
     return {
       end: ended,
       exited,
       kill: () => {
         flight.killRequested = true;
-        if (this.flights.get(id) === flight) this.child?.stdin.write(encodeKillRequest(id));
+        if (this.flights.get(id) === flight) this.send(encodeKillRequest(id));
       },
     };
   }
@@ -88,6 +90,17 @@ export class ProbeHelper implements ProbeHelperPort {
   /** Closes the helper's stdin: it exits; children still running finish on their own. */
   stop(): void {
     this.child?.stdin.end();
+  }
+
+  private send(line: string): void {
+    if (this.outbox === '') setImmediate(() => this.flush());
+    this.outbox += line;
+  }
+
+  private flush(): void {
+    const text = this.outbox;
+    this.outbox = '';
+    if (text !== '') this.child?.stdin.write(text);
   }
 
   private start(): ChildProcessWithoutNullStreams | undefined {
@@ -149,6 +162,7 @@ export class ProbeHelper implements ProbeHelperPort {
   private onGone(child: ChildProcessWithoutNullStreams, reason: string): void {
     if (this.child !== child) return;
     this.child = undefined;
+    this.outbox = ''; // requests of the probes lost below: a new helper must not run them
     const said = this.stderr.trim().split('\n').pop();
     for (const flight of [...this.flights.values()]) this.lose(flight, said ? `${reason}: ${said}` : reason);
   }
