@@ -3,7 +3,6 @@
 // type: a wrong filesystem counts too) and every FUSE daemon of any backend that started serving
 // the mountpoint. The mountpoint was free before the attempt (preflight refuses a busy one), so
 // what is there now is the attempt's; the daemons are told apart by the pids that existed before.
-import { listBackends } from '../backends/registry.js';
 import { buildUmountCommand } from '../backends/unmount.js';
 import type { Clock as TimerClock } from '../clock.js';
 import { DEFAULTS } from '../defaults.js';
@@ -11,6 +10,7 @@ import { ExitCode, HaMountError } from '../errors.js';
 import { findDaemons, type DaemonRef } from '../probes/daemon.js';
 import type { ProcReader } from '../probes/proc.js';
 import { killDaemon } from '../supervisor/kill-daemon.js';
+import { anyBackendDaemon } from './daemon-identity.js';
 import type { MounterDeps } from './mounter-deps.js';
 import { findMountAt, type MountInfoEntry } from './mountinfo.js';
 import { readMountInfo } from './preflight.js';
@@ -21,11 +21,6 @@ export interface AttemptBaseline {
   /** pids that existed before the attempt: a daemon among them is not the attempt's */
   pids: ReadonlySet<number>;
 }
-
-/** A matcher for every backend's FUSE daemon: a wrong client counts as much as the right one. */
-export const anyBackendDaemon = {
-  isDaemonFor: (argv: readonly string[], mountpoint: string): boolean => listBackends().some((backend) => backend.isDaemonFor(argv, mountpoint)),
-};
 
 /** Records the mounts at the mountpoint and the pids alive now (a readdir of /proc, no per-process reads). */
 export async function takeBaseline(mountpoint: string, deps: MounterDeps): Promise<AttemptBaseline> {

@@ -16,6 +16,7 @@ import type { Command, MountSpec, ServerAddress } from '../types.js';
 import type { MountOutcome } from './mounter-api.js';
 import type { MounterDeps } from './mounter-deps.js';
 import { cleanUpAttempt, findNewDaemons, findNewMount, takeBaseline, type AttemptBaseline } from './attempt-cleanup.js';
+import { describeOtherClient } from './daemon-identity.js';
 import { findMountAt } from './mountinfo.js';
 import { assertRoot, checkMountpoint, findOwnMount, readMountInfo } from './preflight.js';
 
@@ -86,10 +87,8 @@ async function judgeMount(spec: MountSpec, backend: Backend, command: Command, b
   const returned = `${formatCommand(command)} returned 0 but`;
   if (await waitForMount(spec, deps)) {
     if (deps.proc === undefined) return undefined;
-    const daemons = findNewDaemons(spec.mountpoint, deps.proc, baseline);
-    if (daemons.length === 0 || daemons.some((daemon) => backend.isDaemonFor(daemon.argv, spec.mountpoint))) return undefined;
-    const served = daemons.map((daemon) => `pid ${daemon.pid} (${daemon.argv.filter((arg) => arg !== '').join(' ')})`).join(', ');
-    return `${returned} the mount on ${spec.mountpoint} is served by ${served}, which is not a ${spec.backend} client`;
+    const other = describeOtherClient(findNewDaemons(spec.mountpoint, deps.proc, baseline), backend, spec.mountpoint);
+    return other === undefined ? undefined : `${returned} the mount on ${spec.mountpoint} is ${other}`;
   }
   const appeared = findNewMount(await readMountInfo(deps), spec.mountpoint, baseline);
   if (appeared === undefined) return `${returned} no ${spec.backend} mount of ${spec.name} appeared on ${spec.mountpoint}`;

@@ -4,7 +4,7 @@
 // `-o mfsmeta` makes mfsmount mount the meta filesystem, which appears on the mountpoint and is not
 // the volume; and the fsname/subtype options make a real mfsmount show the kernel form LizardFS 3.13
 // uses. Run the built CLI (`npm run build` first).
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand, type RunResult } from '../../src/exec/run.js';
 import { mooseOf } from '../../src/lab/lab-access.js';
@@ -21,6 +21,11 @@ function newMountpoint(name: string): string {
   mkdirSync(path, { recursive: true });
   mounted.add(path);
   return path;
+}
+
+/** The raw mountinfo line of `path` (quoted in the unit tests as this form's real line). */
+function mountinfoLine(path: string): string | undefined {
+  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').findLast((line) => line.split(' ')[4] === path);
 }
 
 function runHaMount(args: string[], timeoutMs = 40_000): Promise<RunResult> {
@@ -67,10 +72,13 @@ describe('nothing is left behind by a mount judged not working (real MooseFS)', 
     const result = await runHaMount(['-t', 'moosefs', `${moose.vip}:/`, dir, '-o', `subtype=mfs,fsname=${moose.vip}:9421`]);
     expect(result.exitCode, result.stderr).toBe(0);
     const entry = mountAt(dir);
-    console.log(`[cleanup] mountinfo: ${entry?.fstype} ${entry?.source}`);
+    console.log(`[cleanup] mountinfo: ${mountinfoLine(dir)}`);
     expect(entry).toMatchObject({ fstype: 'fuse.mfs', source: `${moose.vip}:9421` });
     expect(daemonsFor(dir, 'moosefs')).toHaveLength(1);
     await expectWritable(lab, dir, 'cleanup');
+    const plain = newMountpoint('plain');
+    expect((await runHaMount(['-t', 'moosefs', `${moose.vip}:/`, plain])).exitCode).toBe(0);
+    console.log(`[cleanup] mountinfo: ${mountinfoLine(plain)}`);
     const again = await runHaMount(['-t', 'moosefs', `${moose.vip}:/`, dir]);
     expect(again.stderr).toContain('is already mounted');
     expect((await runHaMount(['umount', dir])).exitCode).toBe(0);

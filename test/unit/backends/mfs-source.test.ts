@@ -1,10 +1,10 @@
 // MooseFS and LizardFS mounts in mountinfo, one line per form. Where each form comes from:
-// - `fuse mfs#HOST:9421`: Debian 12's MooseFS 3.0.117 mfsmount on this machine's lab (the binary does
+// - `fuse mfs#HOST:9421` (`mfs\043HOST:9421` in mountinfo): Debian 12's MooseFS 3.0.117 mfsmount on this machine's lab (the binary does
 //   not import fuse_version, so make_fsname takes its `-ofsname=mfs#` branch; test/lab/mount.test.ts
 //   asserts it); LizardFS <= 3.12 too (its build never defines LIZARDFS_HAVE_FUSE_VERSION).
 // - `fuse.mfs HOST:9421`: LizardFS 3.13 (make_fsname in src/mount/fuse/main.cc: libfuse >= 2.7 gives
 //   `-osubtype=mfs,fsname=HOST:PORT`), as issue 14 saw it; MooseFS's own 3.x/4.x builds alike. The
-//   lab test test/lab/mount-cleanup.test.ts makes the kernel show this form with a real mfsmount.
+//   line below is the kernel's, from a real mfsmount run with those options (mount-cleanup.test.ts).
 // - `/SUB` after the port: a subfolder without a leading "/" (both), or any subfolder on MooseFS 4.
 // - `mfsmeta`: the meta filesystem (`-o mfsmeta`), subtype `mfsmeta` or prefix `mfsmeta#`.
 import { describe, expect, it } from 'vitest';
@@ -14,11 +14,15 @@ import { explainMfsMismatch, parseMfsMountSource } from '../../../src/backends/m
 import { moosefsBackend } from '../../../src/backends/moosefs.js';
 import { glusterfsBackend } from '../../../src/backends/glusterfs.js';
 import { parseMountInfo } from '../../../src/mount/mountinfo.js';
+import { inspectMountPresence } from '../../../src/probes/mount-presence.js';
 import { makeSpec } from './spec-fixture.js';
 
 const LINES = {
-  debianMoose: '512 29 0:61 / /mnt/mfs rw,relatime shared:286 - fuse mfs#10.231.0.240:9421 rw,user_id=0,group_id=0,allow_other',
-  lizard313: '512 29 0:61 / /mnt/mfs rw,nosuid,nodev,relatime shared:286 - fuse.mfs 10.231.0.240:9421 rw,user_id=0,group_id=0,allow_other',
+  // both copied from this machine's /proc/self/mountinfo during test/lab/mount-cleanup.test.ts, lab address
+  // and path replaced (the
+  // kernel writes "#" as \043); the second is Debian's mfsmount given LizardFS 3.13's subtype and fsname
+  debianMoose: '63 27 0:57 / /mnt/mfs rw,nosuid,nodev,relatime - fuse mfs\\04310.231.0.240:9421 rw,user_id=0,group_id=0,allow_other',
+  lizard313: '62 27 0:40 / /mnt/mfs rw,nosuid,nodev,relatime - fuse.mfs 10.231.0.240:9421 rw,user_id=0,group_id=0,allow_other',
   moose4Sub: '513 29 0:62 / /mnt/sub rw,relatime shared:287 - fuse.mfs mfsmaster:9421/projects/a rw,user_id=0,group_id=0,allow_other',
   metaSubtype: '514 29 0:63 / /mnt/meta rw,relatime shared:288 - fuse.mfsmeta 10.231.0.240:9421 rw,user_id=0,group_id=0,allow_other',
   metaPrefix: '515 29 0:64 / /mnt/meta rw,relatime shared:289 - fuse mfsmeta#10.231.0.240:9421 rw,user_id=0,group_id=0,allow_other',
@@ -62,6 +66,10 @@ describe('MFS backends on each form', () => {
       expect(glusterfsBackend.recognizes(entry(line))).toBe(false);
     }
     expect(lizardfsBackend.serverOf(entry(LINES.lizard313))).toBe('10.231.0.240');
+  });
+  it('when the agent looks at a LizardFS 3.13 mount then it is mounted, not "another filesystem" (issue 14)', () => {
+    expect(inspectMountPresence(parseMountInfo(`${LINES.lizard313}\n`), '/mnt/mfs', lizardfsBackend)).toMatchObject({ kind: 'mounted' });
+    expect(inspectMountPresence(parseMountInfo(`${LINES.gluster}\n`), '/mnt/gv', lizardfsBackend)).toMatchObject({ kind: 'foreign' });
   });
   it('when the mount is the meta filesystem or another subfolder then it is not the spec\'s volume, and the reason says so', () => {
     const spec = makeSpec({ backend: 'lizardfs', volume: '', subdir: '' });

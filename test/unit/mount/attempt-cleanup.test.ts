@@ -60,6 +60,22 @@ describe('recognising what an mfsmount made', () => {
   });
 });
 
+describe('a mount already there, told apart by its daemon', () => {
+  const existing = { mountpoint: '/mfs', fstype: 'fuse', source: 'mfs#10.0.0.240:9421' };
+  it('when a MooseFS-titled daemon serves the mount on a LizardFS spec\'s mountpoint then it is another filesystem (busy), not "already mounted"', async () => {
+    const proc = new FakeProcesses();
+    proc.spawn(['mfsmount (mounted on: /mfs)']);
+    const machine = fakeMachine({ network: fakeNetwork(MFS_HOSTS, ALL_OPEN), proc, mounts: [existing], script: mfsScript(LIZARD_VERSION, () => ({})) });
+    await expect(mountSpec(lizard, machine.deps)).rejects.toMatchObject({ code: 'ha-mount.mount.busy', message: expect.stringContaining('served by pid 1000 (mfsmount (mounted on: /mfs)), which is not a lizardfs client') });
+  });
+  it('when LizardFS\'s own daemon serves it then it is already mounted', async () => {
+    const proc = new FakeProcesses();
+    proc.spawn(lizardDaemon('10.0.0.240'));
+    const machine = fakeMachine({ network: fakeNetwork(MFS_HOSTS, ALL_OPEN), proc, mounts: [existing], script: mfsScript(LIZARD_VERSION, () => ({})) });
+    await expect(mountSpec(lizard, machine.deps)).rejects.toMatchObject({ code: 'ha-mount.mount.already-mounted' });
+  });
+});
+
 describe('clean-up after a judged failure, for every backend', () => {
   it('when the meta filesystem appears instead of the volume then every attempt is unmounted and its daemon killed, and the error says why', async () => {
     const proc = new FakeProcesses();
