@@ -19,8 +19,8 @@ import { makeSpec } from './spec-fixture.js';
 
 const LINES = {
   // both copied from this machine's /proc/self/mountinfo during test/lab/mount-cleanup.test.ts, lab address
-  // and path replaced (the
-  // kernel writes "#" as \043); the second is Debian's mfsmount given LizardFS 3.13's subtype and fsname
+  // and path replaced (the kernel writes "#" as \043); the second is Debian's mfsmount given LizardFS
+  // 3.13's subtype and fsname options. The others are written from make_fsname (MooseFS 4 subfolder, meta).
   debianMoose: '63 27 0:57 / /mnt/mfs rw,nosuid,nodev,relatime - fuse mfs\\04310.231.0.240:9421 rw,user_id=0,group_id=0,allow_other',
   lizard313: '62 27 0:40 / /mnt/mfs rw,nosuid,nodev,relatime - fuse.mfs 10.231.0.240:9421 rw,user_id=0,group_id=0,allow_other',
   moose4Sub: '513 29 0:62 / /mnt/sub rw,relatime shared:287 - fuse.mfs mfsmaster:9421/projects/a rw,user_id=0,group_id=0,allow_other',
