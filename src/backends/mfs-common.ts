@@ -117,11 +117,6 @@ export function isMfsDaemonOf(flavor: MfsFlavor, argv: readonly string[], mountp
   return servesByArgv(flavor, argv, mountpoint);
 }
 
-/** True when argv is any project's mfsmount serving `mountpoint` (to find what a failed attempt left). Pure. */
-export function isMfsDaemonFor(argv: readonly string[], mountpoint: string): boolean {
-  return isMfsDaemonOf('moosefs', argv, mountpoint) || isMfsDaemonOf('lizardfs', argv, mountpoint);
-}
-
 /** Hint for an mfsmount that reached a master but got no session; undefined for other failures. Pure. */
 export function explainMfsFailure(output: string): string | undefined {
   // LizardFS's mfsmount (src/mount/lizard_client.cc fs_init) when the master refuses the client,
