@@ -7,7 +7,7 @@
 import { ExitCode, HaMountError } from '../errors.js';
 import type { MountInfoEntry } from '../mount/mountinfo.js';
 import type { BackendName, Command, MountSpec } from '../types.js';
-import type { Backend, BackendEnvironment, OptionProblem, ServerChoice } from './backend.js';
+import type { Backend, BackendEnvironment, FailureHint, OptionProblem, ServerChoice } from './backend.js';
 import { optionKey } from './option-token.js';
 import { explainMfsMismatch, parseMfsMountSource } from './mfs-source.js';
 import { buildUmountCommand, trimSlash } from './unmount.js';
@@ -118,11 +118,11 @@ export function isMfsDaemonOf(flavor: MfsFlavor, argv: readonly string[], mountp
 }
 
 /** Hint for an mfsmount that reached a master but got no session; undefined for other failures. Pure. */
-export function explainMfsFailure(output: string): string | undefined {
+export function explainMfsFailure(output: string): FailureHint | undefined {
   // LizardFS's mfsmount (src/mount/lizard_client.cc fs_init) when the master refuses the client,
   // which a shadow master does until it is promoted
   if (/Can't initialize connection with master server/i.test(output)) {
-    return 'the server answered but refused a client session: a LizardFS shadow master does this until it is promoted; mount through the VIP or the active master';
+    return { hint: 'the server answered but refused a client session: a LizardFS shadow master does this until it is promoted; mount through the VIP or the active master', refusesClients: true };
   }
   return undefined;
 }

@@ -97,17 +97,18 @@ async function judgeMount(spec: MountSpec, backend: Backend, command: Command, b
 }
 
 /** A failed command in one line, with the backend's hint when it knows the failure. */
-function describeAttemptFailure(backend: Backend, result: RunResult, timeoutMs: number): string {
+function describeAttemptFailure(backend: Backend, result: RunResult, timeoutMs: number): { text: string; refusesClients: boolean } {
   const text = describeFailure(result, timeoutMs);
-  const hint = backend.explainFailure?.(`${result.stderr}\n${result.stdout}`);
-  return hint === undefined ? text : `${text}: ${hint}`;
+  const known = backend.explainFailure?.(`${result.stderr}\n${result.stdout}`);
+  return known === undefined ? { text, refusesClients: false } : { text: `${text}: ${known.hint}`, refusesClients: known.refusesClients };
 }
 
-function noServerError(spec: MountSpec, resolution: Resolution, failures: readonly string[]): HaMountError {
+/** `refusals`: how many of the failures were servers refusing clients in their current role (shadow masters). */
+function noServerError(spec: MountSpec, resolution: Resolution, failures: readonly string[], refusals: number): HaMountError {
   const unreachable = resolution.verdicts.filter((verdict) => !verdict.reachable).map(formatVerdict);
   const parts = [...failures, ...unreachable];
   const port = spec.servers.some((server) => server.port !== undefined) ? 'its port' : `port ${getBackend(spec.backend).defaultPort}`;
-  const refused = failures.length > 0 && failures.every((failure) => failure.includes('refused a client session'));
+  const refused = failures.length > 0 && refusals === failures.length;
   const advice = refused
     ? 'every server that answered refused clients (shadow masters): check that a master is active (promoted) and that the VIP points at it'
     : failures.length > 0
@@ -151,6 +152,7 @@ export async function mountSpec(spec: MountSpec, deps: MounterDeps, options: Mou
   const timeoutMs = options.mountTimeoutMs ?? DEFAULTS.commands.mountTimeoutMs;
   const tried = new Set<string>();
   const failures: string[] = [];
+  let refusals = 0;
 
   for (;;) {
     const next = resolution.reachable.find((candidate) => !tried.has(`${candidate.address}|${candidate.port}`));
@@ -159,7 +161,7 @@ export async function mountSpec(spec: MountSpec, deps: MounterDeps, options: Mou
         resolution = await resolution.rest();
         continue;
       }
-      throw noServerError(spec, resolution, failures);
+      throw noServerError(spec, resolution, failures, refusals);
     }
     tried.add(`${next.address}|${next.port}`);
     const choice = buildServerChoice(resolution.candidates, next);
@@ -181,8 +183,10 @@ export async function mountSpec(spec: MountSpec, deps: MounterDeps, options: Mou
     if (result.spawnError !== undefined) {
       throw new HaMountError('ha-mount.system.spawn', `cannot run ${command.file} to mount ${spec.mountpoint}: ${result.spawnError}; is the ${spec.backend} client installed?`, ExitCode.SYSTEM);
     }
-    const why = result.exitCode === 0 ? await judgeMount(spec, backend, command, baseline, deps) : describeAttemptFailure(backend, result, timeoutMs);
+    const failed = result.exitCode === 0 ? undefined : describeAttemptFailure(backend, result, timeoutMs);
+    const why = failed === undefined ? await judgeMount(spec, backend, command, baseline, deps) : failed.text;
     if (why === undefined) return outcome({});
+    if (failed?.refusesClients === true) refusals += 1;
     try {
       const cleaned = await cleanUpAttempt(spec.mountpoint, baseline, deps);
       failures.push(`through ${candidateLabel(next)}: ${why}${cleaned.length > 0 ? ` (cleaned up: ${cleaned.join('; ')})` : ''}`);

@@ -104,7 +104,7 @@ describe('which project a daemon is', () => {
 
 describe('explainMfsFailure', () => {
   it('when mfsmount says it cannot initialise the master connection then the hint names a shadow master', () => {
-    expect(explainMfsFailure("mfsmount: Can't initialize connection with master server")).toMatch(/shadow master .* until it is promoted/);
+    expect(explainMfsFailure("mfsmount: Can't initialize connection with master server")).toMatchObject({ refusesClients: true, hint: expect.stringMatching(/shadow master .* until it is promoted/) });
   });
   it('when the failure is something else then there is no hint', () => {
     expect(explainMfsFailure("can't connect to mfsmaster (\"10.0.0.1\":\"9421\")")).toBeUndefined();

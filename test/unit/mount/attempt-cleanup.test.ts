@@ -177,4 +177,14 @@ describe('master/shadow walk', () => {
     expect(error.message).toContain('vip:9421 (10.0.0.240): refused');
     expect(error.message).toContain('check that a master is active (promoted) and that the VIP points at it');
   });
+  it('when a shadow refuses and another master fails otherwise then the headline stays "no server gave a working mount"', async () => {
+    const machine = fakeMachine({
+      network: fakeNetwork(MFS_HOSTS, { '10.0.0.240': 'refused', '10.0.0.41': 'open', '10.0.0.42': 'open' }),
+      proc: new FakeProcesses(),
+      script: mfsScript(LIZARD_VERSION, (host) => (host === '10.0.0.41' ? shadowRefusal : { result: { exitCode: 1, stderr: 'error in fuse_mount' } })),
+    });
+    const error = (await mountSpec(lizard, machine.deps).catch((caught: unknown) => caught)) as Error;
+    expect(error.message).toMatch(/^mount liz on \/mfs failed: no server gave a working mount:/);
+    expect(error.message).toContain('through m2 (10.0.0.42:9421): error in fuse_mount (exit 1)');
+  });
 });
