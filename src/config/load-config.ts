@@ -23,6 +23,8 @@ export interface HaMountConfig {
   file: string;
   /** every mount, validated, with probe settings merged (mount over global over defaults) */
   mounts: MountSpec[];
+  /** where each of `mounts` is declared, same order: "FILE:LINE" of its entry */
+  origins: string[];
   /** the global probe settings (defaults where the file says nothing) */
   probe: ProbeSettings;
   /** sections other modules parse, e.g. parseNotifyConfig(config.sections.notify); a reader with no node when absent */
@@ -45,10 +47,11 @@ export function parseConfig(file: string, text: string): HaMountConfig {
   const root = ConfigReader.parse(file, text);
   root.rejectUnknownKeys(TOP_LEVEL_KEYS);
   const probe = parseProbeSettings(root.child('probe'), defaultProbeSettings());
-  const mounts = root.child('mounts').items().map((item) => parseMount(item, probe));
-  rejectDuplicates(root.child('mounts').items(), mounts);
+  const items = root.child('mounts').items();
+  const mounts = items.map((item) => parseMount(item, probe));
+  rejectDuplicates(items, mounts);
   const sections = Object.fromEntries(DELEGATED_SECTIONS.map((name) => [name, root.child(name)])) as Record<DelegatedSection, ConfigReader>;
-  return { file, mounts, probe, sections, found: true };
+  return { file, mounts, origins: items.map((item) => `${file}:${item.line}`), probe, sections, found: true };
 }
 
 /**
