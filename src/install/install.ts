@@ -3,7 +3,7 @@ import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULTS } from '../defaults.js';
 import { ExitCode, HaMountError } from '../errors.js';
-import { manifestPathFor, planInstall, type PlannedFile } from './install-plan.js';
+import { checkUninstallPath, manifestPathFor, planInstall, type PlannedFile } from './install-plan.js';
 import { hashContent, hashFile, readManifest, type InstallManifest, type ManifestFile } from './manifest.js';
 import { findPackageRoot } from './package-root.js';
 
@@ -85,10 +85,11 @@ export async function installFiles(options: InstallOptions = {}): Promise<Instal
     );
   }
 
-  const dirs = [...(previous?.dirs ?? []).filter((dir) => existsSync(dir))];
+  const dirs = [...(previous?.dirs ?? []).filter((dir) => existsSync(dir) && checkUninstallPath(prefix, dir, 'dir') === undefined)];
   try {
     for (const dir of [...toWrite.map((file) => dirname(file.path)), dirname(manifestPath)]) {
-      for (const created of await makeDirectory(dir)) if (!dirs.includes(created)) dirs.push(created);
+      // folders above the prefix are not ours to remove later (uninstall refuses them)
+      for (const created of await makeDirectory(dir)) if (!dirs.includes(created) && checkUninstallPath(prefix, created, 'dir') === undefined) dirs.push(created);
     }
     // the manifest goes first: if a write fails half-way, uninstall still knows every file (a missing one is reported)
     const manifest: InstallManifest = { version: 1, prefix, installedAt: (options.now ?? (() => new Date()))().toISOString(), files, dirs };

@@ -219,3 +219,40 @@ describe('install commands', () => {
     expect(listTree(prefix)).toEqual([]);
   });
 });
+
+// issue 15 item 6: the manifest is a file; uninstall trusts only paths install itself creates
+describe('ha-mount uninstall with an edited manifest', () => {
+  const writeManifest = (edit: (manifest: InstallManifest) => void): void => {
+    const manifest = readManifestFile();
+    edit(manifest);
+    writeFileSync(join(prefix, 'var/lib/ha-mount/install-manifest.json'), JSON.stringify(manifest));
+  };
+
+  it.each([
+    ['a file outside the prefix', (outside: string) => ({ file: outside })],
+    ['a file reached with .. from inside the prefix', (outside: string) => ({ file: `${prefix}/sbin/../../${relative(root, outside)}` })],
+    ['a file below the prefix that install never writes', () => ({ file: join(prefix, 'etc/passwd') })],
+    ['a folder outside the prefix', () => ({ dir: join(root, 'victim-dir') })],
+  ])('when the manifest lists %s then uninstall refuses, names it and removes nothing', async (_what, entry) => {
+    await install();
+    const outside = join(root, 'victim');
+    writeFileSync(outside, 'precious\n');
+    writeFileSync(join(prefix, 'etc/passwd'), 'precious\n');
+    mkdirSync(join(root, 'victim-dir'));
+    const { file, dir } = entry(outside) as { file?: string; dir?: string };
+    writeManifest((manifest) => {
+      if (file !== undefined) manifest.files.push({ path: file, sha256: hashContent('precious\n') });
+      if (dir !== undefined) manifest.dirs.push(dir);
+    });
+    const before = listTree(root);
+    await expect(uninstallFiles({ prefix })).rejects.toMatchObject({ code: 'ha-mount.uninstall.foreign-path', exitCode: 1, message: expect.stringContaining(JSON.stringify(file ?? dir)) });
+    expect(listTree(root)).toEqual(before);
+  });
+
+  it('when the unit was installed with --unit-dir then uninstall still removes it', async () => {
+    await install({ unitDir: 'etc/systemd/system' });
+    const report = await uninstallFiles({ prefix });
+    expect(report.removed.map((path) => relative(prefix, path))).toContain('etc/systemd/system/ha-mount.service');
+    expect(listTree(prefix)).toEqual([]);
+  });
+});
