@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { DEFAULTS } from '../defaults.js';
 import { ExitCode, HaMountError } from '../errors.js';
 import { checkUninstallPath, manifestPathFor } from './install-plan.js';
+import { checkPrefixFolder } from './install.js';
 import { quoteValue } from '../config/validate.js';
 import { hashFile, readManifest } from './manifest.js';
 
@@ -26,6 +27,7 @@ export interface UninstallReport {
 export async function uninstallFiles(options: { prefix?: string } = {}): Promise<UninstallReport> {
   const prefix = resolve(options.prefix ?? DEFAULTS.install.prefix);
   const manifestPath = manifestPathFor(prefix);
+  await checkPrefixFolder(prefix, 'uninstall');
   const manifest = await readManifest(manifestPath);
   if (!manifest) {
     throw new HaMountError(

@@ -256,3 +256,14 @@ describe('ha-mount uninstall with an edited manifest', () => {
     expect(listTree(prefix)).toEqual([]);
   });
 });
+
+// issue 15 item 9: a prefix that is a file is a usage error, not a stack trace with exit 4
+describe('install and uninstall on a prefix that is not a folder', () => {
+  it.each(['install', 'uninstall'] as const)('when %s --prefix names a regular file then it fails with exit 1 naming the prefix and writes nothing', async (command) => {
+    const file = join(root, 'a-file');
+    writeFileSync(file, 'x');
+    const run = command === 'install' ? installFiles({ prefix: file, packageRoot, nodePath: process.execPath }) : uninstallFiles({ prefix: file });
+    await expect(run).rejects.toMatchObject({ code: `ha-mount.${command}.prefix`, exitCode: 1, message: `cannot ${command} under ${file}: it is a file, not a folder; give a folder with --prefix (install creates it when missing)` });
+    expect(readFileSync(file, 'utf8')).toBe('x');
+  });
+});
