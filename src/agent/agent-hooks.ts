@@ -68,6 +68,12 @@ export function createAgentHookFactory(reload: ReloadWatch = {}): AgentHookFacto
       },
       onReloaded: async (agent) => {
         lastRefusal = undefined;
+        // the SMTP password and CA file are read at load only (a send never touches them): a reload reads them again
+        try {
+          notifyConfig?.email?.smtp.secrets.reload();
+        } catch (error) {
+          logger.error({ err: error }, `SMTP password or CA file not reloaded, keeping the ones read before: ${(error as Error).message}`);
+        }
         await sd.status(summary(agent));
       },
       onStopping: async () => {
