@@ -6,6 +6,7 @@ import { ExitCode, HaMountError } from '../errors.js';
 import { checkUninstallPath, manifestPathFor, planInstall, type PlannedFile } from './install-plan.js';
 import { hashContent, hashFile, readManifest, type InstallManifest, type ManifestFile } from './manifest.js';
 import { findPackageRoot } from './package-root.js';
+import { checkPackageTrust } from './package-trust.js';
 
 /** Options of `ha-mount install`; everything but the prefix defaults to this package and node. */
 export interface InstallOptions {
@@ -72,6 +73,7 @@ async function installUnder(prefix: string, options: InstallOptions): Promise<In
       throw new HaMountError('ha-mount.install.not-built', `cannot install: ${script} is missing; run \`npm run build\` in ${packageRoot} first`, ExitCode.USAGE);
     }
   }
+  checkPackageTrust(packageRoot, options.nodePath ?? process.execPath);
   const unitTemplate = await readFile(join(packageRoot, 'systemd', 'ha-mount.service'), 'utf8');
   const planned = planInstall(
     { prefix, unitDir: options.unitDir ?? DEFAULTS.install.unitDir, packageRoot, nodePath: options.nodePath ?? process.execPath },

@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -265,5 +265,24 @@ describe('install and uninstall on a prefix that is not a folder', () => {
     const run = command === 'install' ? installFiles({ prefix: file, packageRoot, nodePath: process.execPath }) : uninstallFiles({ prefix: file });
     await expect(run).rejects.toMatchObject({ code: `ha-mount.${command}.prefix`, exitCode: 1, message: `cannot ${command} under ${file}: it is a file, not a folder; give a folder with --prefix (install creates it when missing)` });
     expect(readFileSync(file, 'utf8')).toBe('x');
+  });
+});
+
+// issue 15 item 7: install points mount.ha and the unit at the package, so it checks the package first
+describe.skipIf(process.getuid?.() !== 0)('install on a package another user can change', () => {
+  it.each([
+    ['a built script writable by its group', () => chmodSync(join(packageRoot, 'dist/bin/mount.ha.js'), 0o664), 'dist/bin/mount.ha.js is writable by its group (mode 0664)'],
+    ['the dist folder writable by others', () => chmodSync(join(packageRoot, 'dist'), 0o777), 'dist is writable by others (mode 0777)'],
+    ['the package folder owned by another user', () => chownSync(packageRoot, 65534, 65534), 'package is owned by uid 65534, not root'],
+    ['a dependency linked into a world-writable folder', () => {
+      mkdirSync(join(root, 'open'), { mode: 0o777 });
+      chmodSync(join(root, 'open'), 0o777);
+      mkdirSync(join(packageRoot, 'node_modules'));
+      symlinkSync(join(root, 'open'), join(packageRoot, 'node_modules/dep'));
+    }, 'open is writable by others (mode 0777)'],
+  ])('when the package has %s then install refuses, names it and writes nothing', async (_what, spoil, named) => {
+    spoil();
+    await expect(install()).rejects.toMatchObject({ code: 'ha-mount.install.untrusted-package', exitCode: 1, message: expect.stringContaining(named) });
+    expect(listTree(prefix)).toEqual([]);
   });
 });
