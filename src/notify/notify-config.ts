@@ -4,6 +4,7 @@ import type { ConfigReader } from '../config/config-reader.js';
 import { DEFAULTS } from '../defaults.js';
 import { ExitCode, HaMountError } from '../errors.js';
 import type { MountState } from '../types.js';
+import { checkMailAddress } from './mail-address.js';
 import { checkCaFile, checkPasswordFile } from './password-file.js';
 import { checkScriptSecurity } from './script-security.js';
 import { SmtpSecrets } from './smtp-secrets.js';
@@ -204,9 +205,8 @@ function parsePassword(reader: ConfigReader, user: string | undefined, env: Node
 }
 
 function checkAddress(reader: ConfigReader, address: string): void {
-  // "Name <user@host>" or "user@host": enough to catch a missing @ or a stray space
-  const bare = /<([^<>]+)>\s*$/.exec(address)?.[1] ?? address;
-  if (!/^[^\s@]+@[^\s@]+$/.test(bare.trim())) throw reader.error('a mail address like ops@example.com');
+  const problem = checkMailAddress(address);
+  if (problem) throw configError(reader, `${problem}; expected one mail address like ops@example.com or Ops <ops@example.com>`);
 }
 
 function parseHooks(reader: ConfigReader): HooksConfig {
