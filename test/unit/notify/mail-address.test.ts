@@ -50,3 +50,17 @@ describe('mail subject', () => {
     expect(mail.subject).toBe('[ha-mount] client-01: mount data healthy -> DEGRADED (brick x\\r\\nBcc: spy@evil.example\\u001b[2J)');
   });
 });
+
+describe('notify-test --to', () => {
+  it('when --to holds a second address behind a CR/LF then nothing is sent and the error says why, exit 1', async () => {
+    const { runNotifyTest } = await import('../../../src/cli/notify-test-command.js');
+    const printed: string[] = [];
+    const readText = async (): Promise<string> => 'notify:\n  email:\n    to: ops@example.com\n    smtp: { host: 127.0.0.1, port: 9, security: none }\n';
+    await expect(runNotifyTest({ config: '/etc/ha-mount/ha-mount.yaml', to: ['ops@example.com\r\nBcc: spy@evil.example'] }, { readText, print: (line) => printed.push(line) })).rejects.toMatchObject({
+      code: 'ha-mount.notify.address',
+      exitCode: 1,
+      message: expect.stringContaining('holds control characters'),
+    });
+    expect(printed).toEqual([]);
+  });
+});
