@@ -6,7 +6,6 @@ import { createConfigSource, createFstabSource, type MountSource } from '../agen
 import { resolveStateDir } from '../agent/status-file.js';
 import type { SupervisorHooks } from '../agent/supervisor-deps.js';
 import type { HaMountConfig } from '../config/load-config.js';
-import { loadConfig } from '../config/load-config.js';
 import { DEFAULTS } from '../defaults.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { configOption, type CliContext } from './program.js';
@@ -52,9 +51,7 @@ export async function runAgentCommand(context: CliContext, flags: AgentFlags, co
   const path = configPath ?? DEFAULTS.configPath;
   let config: HaMountConfig | undefined;
   // the default config file may be absent when every mount is in fstab; a file given with -c must exist
-  const configSource: MountSource = configPath === undefined
-    ? { name: path, load: async () => (config = await loadConfig(path, context.readText, { missingOk: true })).mounts }
-    : createConfigSource(path, context.readText, (loaded) => (config = loaded));
+  const configSource = createConfigSource(path, context.readText, (loaded) => (config = loaded), { missingOk: configPath === undefined });
   const sources: MountSource[] = [configSource];
   if (flags.fstab !== false) sources.push(createFstabSource(flags.fstab ?? DEFAULTS.fstabPath, logger, () => config?.probe));
   const stateDir = resolveStateDir(flags.stateDir);

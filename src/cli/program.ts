@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { ReadText } from '../config/load-config.js';
 import { ExitCode, HaMountError } from '../errors.js';
 import { runCommand } from '../exec/run.js';
+import { escapeControl } from '../text/escape-control.js';
 import { createMounterDeps, type MounterDeps } from '../mount/mounter-deps.js';
 import { createAgentHookFactory } from '../agent/agent-hooks.js';
 import { registerAgentCommand } from './agent-command.js';
@@ -36,8 +37,9 @@ export type RegisterCommand = (program: Command, context: CliContext) => void;
 /** The real machine's context. */
 export function createCliContext(): CliContext {
   return {
-    print: (line) => process.stdout.write(`${line}\n`),
-    printError: (line) => process.stderr.write(`${line}\n`),
+    // the last guard before the terminal: text from a user, the config or the volume is in these lines
+    print: (line) => process.stdout.write(`${escapeControl(line, { keepNewlines: true })}\n`),
+    printError: (line) => process.stderr.write(`${escapeControl(line, { keepNewlines: true })}\n`),
     mounterDeps: () => createMounterDeps(runCommand),
     readText: (path) => readFile(path, 'utf8'),
   };
@@ -57,7 +59,7 @@ export function createProgram(context: CliContext = createCliContext()): Command
     .description('High-availability mounts of GlusterFS, MooseFS and LizardFS: mount through a VIP or a server list, and keep them working')
     .option('-c, --config <file>', 'config file (default: /etc/ha-mount/ha-mount.yaml)')
     .exitOverride()
-    .configureOutput({ writeOut: (text) => process.stdout.write(text), writeErr: (text) => process.stderr.write(text) })
+    .configureOutput({ writeOut: (text) => process.stdout.write(escapeControl(text, { keepNewlines: true })), writeErr: (text) => process.stderr.write(escapeControl(text, { keepNewlines: true })) })
     .showHelpAfterError('(run ha-mount --help for usage)');
   registerMountCommand(program, context);
   registerUmountCommand(program, context);
@@ -82,7 +84,7 @@ export async function runCli(argv: readonly string[], context: CliContext = crea
  */
 export function describeFailure(error: unknown): { exitCode: ExitCode; message?: string } {
   if (error instanceof CommanderError) return { exitCode: error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE };
-  if (error instanceof HaMountError) return { exitCode: error.exitCode, message: error.message };
+  if (error instanceof HaMountError) return { exitCode: error.exitCode, message: escapeControl(error.message, { keepNewlines: true }) };
   const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  return { exitCode: ExitCode.INTERNAL, message: `internal error: ${text}` };
+  return { exitCode: ExitCode.INTERNAL, message: escapeControl(`internal error: ${text}`, { keepNewlines: true }) };
 }

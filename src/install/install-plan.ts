@@ -1,4 +1,4 @@
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, posix, resolve } from 'node:path';
 import { DEFAULTS } from '../defaults.js';
 import { ExitCode, HaMountError } from '../errors.js';
 import { renderLauncher, renderServiceUnit } from './render.js';
@@ -68,4 +68,28 @@ export function planInstall(layout: InstallLayout, unitTemplate: string): Planne
     },
     { path: underPrefix(layout.prefix, 'etc/ha-mount/ha-mount.yaml'), content: SAMPLE_CONFIG, mode: 0o644, role: 'config' },
   ];
+}
+
+/** The file names install writes under the prefix; the unit's folder may be any one below it (--unit-dir). */
+const UNIT_NAME = 'ha-mount.service';
+
+/**
+ * Why uninstall must not touch `path`, listed in the manifest under `prefix`, or undefined when it
+ * is one that install itself creates: a launcher in sbin, the sample config, a unit file
+ * ha-mount.service in a folder below the prefix, the manifest; for folders, the prefix or a folder
+ * below it on the way to one of those. The manifest is a file anyone with write access to it can
+ * edit, so nothing it lists is trusted beyond that. Pure.
+ */
+export function checkUninstallPath(prefix: string, path: unknown, kind: 'file' | 'dir'): string | undefined {
+  const root = resolve(prefix);
+  if (typeof path !== 'string' || !isAbsolute(path) || posix.normalize(path) !== path || path.includes('\0')) return 'not an absolute, normalised path';
+  const below = (candidate: string): boolean => candidate.startsWith(root === '/' ? '/' : `${root}/`) && candidate !== root;
+  if (kind === 'file') {
+    const fixed = [join(underPrefix(root, DEFAULTS.install.sbinDir), 'mount.ha'), join(underPrefix(root, DEFAULTS.install.sbinDir), 'ha-mount'), underPrefix(root, 'etc/ha-mount/ha-mount.yaml'), manifestPathFor(root)];
+    if (fixed.includes(path)) return undefined;
+    if (below(path) && path.endsWith(`/${UNIT_NAME}`) && dirname(path) !== root) return undefined;
+    return `not a file ha-mount install creates under ${root}`;
+  }
+  if (path === root || below(path)) return undefined;
+  return `not a folder at or below ${root}`;
 }

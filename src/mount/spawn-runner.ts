@@ -1,6 +1,7 @@
 // A Runner on node:child_process alone. mount.ha runs at boot and per mount: execa costs about
 // 110 ms to import here, more than a whole GlusterFS mount (~80 ms), so the helper uses this one.
 import { spawn } from 'node:child_process';
+import { assertArgvFits } from '../exec/argv-limit.js';
 import type { Runner } from '../exec/run.js';
 
 const OUTPUT_MAX = 64 * 1024; // a failing helper's message fits; a runaway one cannot fill memory
@@ -9,6 +10,7 @@ const DRAIN_MS = 200; // a daemonised FUSE client can inherit the pipes: stop re
 /** Runs an argument array (never a shell) with a SIGKILL deadline; never throws for a failing command. */
 export const spawnRunner: Runner = (command, options) =>
   new Promise((resolve) => {
+    assertArgvFits(command); // spawn() would throw E2BIG itself: a usage error, not a crash
     const started = performance.now();
     let stdout = '';
     let stderr = '';

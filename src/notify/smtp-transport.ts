@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { format } from 'node:util';
 import { createTransport } from 'nodemailer';
 import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
 import type { SendMail } from './mail-sender.js';
 import type { EmailConfig, SmtpConfig } from './notify-config.js';
-import { readPassword } from './password-file.js';
 
 /** Options of createSmtpSend and buildTransportOptions. */
 export interface SmtpSendOptions {
@@ -15,10 +13,12 @@ export interface SmtpSendOptions {
 
 /**
  * nodemailer options for a relay: STARTTLS is required when asked for (no silent fallback to
- * clear text), `none` never upgrades; password and CA are read now, so a rotated file is used.
+ * clear text), `none` never upgrades; password and CA come from `smtp.secrets`, read at config load.
  */
 export function buildTransportOptions(smtp: SmtpConfig, options: SmtpSendOptions = {}): SMTPTransportOptions {
   const transcript = options.onTranscript;
+  // read at config load (parseNotifyConfig): nothing here touches a file, so a send cannot block the loop
+  const { secrets } = smtp;
   const logLine = (...args: unknown[]): void => transcript?.(format(...(args.filter((arg) => typeof arg !== 'object' || arg === null) as [unknown, ...unknown[]])));
   return {
     host: smtp.host,
@@ -30,9 +30,9 @@ export function buildTransportOptions(smtp: SmtpConfig, options: SmtpSendOptions
     greetingTimeout: smtp.timeoutMs,
     socketTimeout: smtp.timeoutMs,
     ...(smtp.user !== undefined && smtp.password !== undefined
-      ? { auth: { user: smtp.user, pass: readPassword(smtp.password, options.env) } }
+      ? { auth: { user: smtp.user, pass: secrets.password ?? '' } }
       : {}),
-    ...(smtp.caFile === undefined ? {} : { tls: { ca: readFileSync(smtp.caFile, 'utf8') } }),
+    ...(secrets.ca === undefined ? {} : { tls: { ca: secrets.ca } }),
     ...(transcript
       ? { debug: true, logger: { trace: logLine, debug: logLine, info: logLine, warn: logLine, error: logLine, fatal: logLine } }
       : { logger: false }),
