@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { startAgent, type Agent } from '../agent/agent.js';
 import { createConfigSource, createFstabSource, type MountSource } from '../agent/mount-sources.js';
-import { resolveStateDir } from '../agent/status-file.js';
+import { prepareStateDir, resolveStateDir } from '../agent/status-file.js';
 import type { SupervisorHooks } from '../agent/supervisor-deps.js';
 import type { HaMountConfig } from '../config/load-config.js';
 import { DEFAULTS } from '../defaults.js';
@@ -55,6 +55,7 @@ export async function runAgentCommand(context: CliContext, flags: AgentFlags, co
   const sources: MountSource[] = [configSource];
   if (flags.fstab !== false) sources.push(createFstabSource(flags.fstab ?? DEFAULTS.fstabPath, logger, () => config?.probe));
   const stateDir = resolveStateDir(flags.stateDir);
+  prepareStateDir(stateDir); // an unsafe state folder is refused before anything is mounted
 
   // load once first so the hooks can read the config's notify and metrics sections
   await configSource.load();
