@@ -3,13 +3,20 @@ import type { Command } from 'commander';
 import { listBackends } from '../backends/registry.js';
 import { checkMountpointPath } from '../config/validate.js';
 import { ExitCode, HaMountError } from '../errors.js';
-import { systemClock } from '../clock.js';
+import type { Clock } from '../clock.js';
 import { findMountAt } from '../mount/mountinfo.js';
 import { readMountInfo } from '../mount/preflight.js';
 import { describeDetach, unmountForUser, type DetachDeps } from '../mount/unmount.js';
 import { systemProc } from '../probes/proc.js';
 import { killDaemon, sendSignal } from '../supervisor/kill-daemon.js';
 import type { CliContext } from './program.js';
+
+/** The real clock with timers that keep the command alive while it waits for a client to end (systemClock's are unref'd for the agent). */
+const commandClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 
 interface UmountFlags {
   lazy?: boolean;
@@ -34,7 +41,7 @@ export async function runUmount(context: CliContext, path: string, flags: Umount
   const outcome = await unmountForUser(mountpoint, backend, { lazy: flags.lazy === true }, {
     ...deps,
     proc: systemProc,
-    killDaemon: (daemon, target) => killDaemon(daemon, target, { proc: systemProc, backend, clock: systemClock, signal: sendSignal }),
+    killDaemon: (daemon, target) => killDaemon(daemon, target, { proc: systemProc, backend, clock: commandClock, signal: sendSignal }),
     ...edges,
   });
   if (!flags.json) context.print(describeDetach(outcome));

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { glusterfsBackend } from '../../../src/backends/glusterfs.js';
-import { runUmount } from '../../../src/cli/umount-command.js';
-import type { CliContext } from '../../../src/cli/program.js';
 import type { Command } from '../../../src/types.js';
 import { describeDetach, unmountForUser, type DetachDeps } from '../../../src/mount/unmount.js';
 import { fakeNetwork } from '../resolve/fake-network.js';
@@ -69,18 +67,5 @@ describe('unmountForUser (ha-mount umount)', () => {
     const { deps, killed } = machineWith({ plain: 'busy' });
     await expect(unmountForUser('/data', glusterfsBackend, { lazy: false }, deps)).rejects.toMatchObject({ exitCode: 32, message: expect.stringContaining('close them, or detach it now with --lazy') });
     expect(killed).toEqual([]);
-  });
-});
-
-describe('ha-mount umount', () => {
-  it('when the mount is hung and its plain umount would get no answer then the command detaches it lazily and exits 0 (the README promise)', async () => {
-    const { machine, deps, proc, killed, pid } = machineWith({ plain: 'hangs', hung: true });
-    const out: string[] = [];
-    const context: CliContext = { print: (line) => out.push(line), printError: () => undefined, mounterDeps: () => deps, readText: async () => '' };
-    await runUmount(context, '/data', {}, { proc, killDaemon: deps.killDaemon });
-    expect(killed).toEqual([pid]);
-    expect(machine.commands.at(-1)).toEqual({ file: 'umount', args: ['-l', '/data'] });
-    expect(machine.mounts).toEqual([]);
-    expect(out.join('\n')).toMatch(/^\/data is hung .*detached it lazily/);
   });
 });
