@@ -53,7 +53,8 @@ export async function runAgentCommand(context: CliContext, flags: AgentFlags, co
   // the default config file may be absent when every mount is in fstab; a file given with -c must exist
   const configSource = createConfigSource(path, context.readText, (loaded) => (config = loaded), { missingOk: configPath === undefined });
   const sources: MountSource[] = [configSource];
-  if (flags.fstab !== false) sources.push(createFstabSource(flags.fstab ?? DEFAULTS.fstabPath, logger, () => config?.probe));
+  // the fstab is read as the config is: a local regular file only, never through a network mount
+  if (flags.fstab !== false) sources.push(createFstabSource(flags.fstab ?? DEFAULTS.fstabPath, logger, () => config?.probe, context.readText));
   const stateDir = resolveStateDir(flags.stateDir);
   prepareStateDir(stateDir); // an unsafe state folder is refused before anything is mounted
 
