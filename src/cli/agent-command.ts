@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { startAgent, type Agent } from '../agent/agent.js';
 import { createConfigSource, createFstabSource, type MountSource } from '../agent/mount-sources.js';
-import { resolveStateDir } from '../agent/status-file.js';
+import { prepareStateDir, resolveStateDir } from '../agent/status-file.js';
 import type { SupervisorHooks } from '../agent/supervisor-deps.js';
 import type { HaMountConfig } from '../config/load-config.js';
 import { DEFAULTS } from '../defaults.js';
@@ -53,8 +53,10 @@ export async function runAgentCommand(context: CliContext, flags: AgentFlags, co
   // the default config file may be absent when every mount is in fstab; a file given with -c must exist
   const configSource = createConfigSource(path, context.readText, (loaded) => (config = loaded), { missingOk: configPath === undefined });
   const sources: MountSource[] = [configSource];
-  if (flags.fstab !== false) sources.push(createFstabSource(flags.fstab ?? DEFAULTS.fstabPath, logger, () => config?.probe));
+  // the fstab is read as the config is: a local regular file only, never through a network mount
+  if (flags.fstab !== false) sources.push(createFstabSource(flags.fstab ?? DEFAULTS.fstabPath, logger, () => config?.probe, context.readText));
   const stateDir = resolveStateDir(flags.stateDir);
+  prepareStateDir(stateDir); // an unsafe state folder is refused before anything is mounted
 
   // load once first so the hooks can read the config's notify and metrics sections
   await configSource.load();

@@ -1,11 +1,11 @@
 // The ha-mount command line: one commander program; each subcommand registers itself with one
 // line below. `mount` is the default command, so `ha-mount rep_vol1 /data` mounts.
 import { Command, CommanderError } from 'commander';
-import { readFile } from 'node:fs/promises';
 import type { ReadText } from '../config/load-config.js';
 import { ExitCode, HaMountError } from '../errors.js';
 import { runCommand } from '../exec/run.js';
 import { escapeControl } from '../text/escape-control.js';
+import { readLocalText } from '../mount/local-path.js';
 import { createMounterDeps, type MounterDeps } from '../mount/mounter-deps.js';
 import { createAgentHookFactory } from '../agent/agent-hooks.js';
 import { registerAgentCommand } from './agent-command.js';
@@ -25,7 +25,7 @@ export interface CliContext {
   printError(line: string): void;
   /** the mounter's edges: exec, DNS, TCP connect, /proc, clock */
   mounterDeps(): MounterDeps;
-  /** reads the config file */
+  /** reads the config file (a local regular file only: never one on a network mount, never a FIFO) */
   readText: ReadText;
   /** a command's own exit status when it is not mount(8)'s (check's Nagios codes); bin/ exits with it */
   exitStatus?: number;
@@ -41,7 +41,7 @@ export function createCliContext(): CliContext {
     print: (line) => process.stdout.write(`${escapeControl(line, { keepNewlines: true })}\n`),
     printError: (line) => process.stderr.write(`${escapeControl(line, { keepNewlines: true })}\n`),
     mounterDeps: () => createMounterDeps(runCommand),
-    readText: (path) => readFile(path, 'utf8'),
+    readText: async (path) => readLocalText('the file', path),
   };
 }
 
