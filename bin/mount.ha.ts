@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // mount(8)'s helper for type `ha`: argv in, exit status out (mount(8)'s codes). Kept light: it runs at boot.
+import './require-node.js';
 import { runMountHelper } from '../src/cli/mount-helper.js';
 import { ExitCode, HaMountError } from '../src/errors.js';
 import { createMounterDeps } from '../src/mount/mounter-deps.js';

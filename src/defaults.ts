@@ -121,4 +121,12 @@ export const DEFAULTS = {
     sbinDir: 'sbin', // mount(8) looks for mount.TYPE in /sbin (then /sbin/fs.d, /sbin/fs)
     manifestPath: 'var/lib/ha-mount/install-manifest.json', // what install created, so uninstall removes exactly that
   },
+
+  log: {
+    // journald's native protocol socket (systemd.journal-fields(7)); the agent sends one datagram per
+    // line there when its stdout is the journal, so each line carries PRIORITY= and HA_MOUNT_NAME=
+    journalSocket: '/run/systemd/journal/socket',
+    // SYSLOG_IDENTIFIER=: what `journalctl -t ha-mount` and the line prefix show, like any daemon's name
+    syslogIdentifier: 'ha-mount',
+  },
 } as const;

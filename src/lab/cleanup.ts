@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { type Dirent, existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { runCommand } from '../exec/run.js';
 import { parseMountInfo } from '../mount/mountinfo.js';
@@ -59,6 +59,9 @@ export async function teardownRun(state: LabState, stateFile: string, options: {
     if (round === 4 && left.length > 0) problems.push(`processes ${left.join(', ')} of run ${state.prefix} did not die after SIGKILL`);
   }
 
+  // 1b. cgroup folders a systemd-nspawn left: rmdir only (a folder a live container still uses is not empty and stays)
+  for (const folder of state.cgroupFolders ?? []) removeEmptyCgroupTree(folder);
+
   // 2. mounts under the run's folder (test mounts, the namespace files, their folder), deepest first
   for (const mountpoint of selectMountsUnder(readFileSync('/proc/self/mountinfo', 'utf8'), state.dir)) {
     const result = await runCommand({ file: 'umount', args: ['-l', mountpoint] }, { timeoutMs: LAB_DEFAULTS.commandTimeoutMs });
@@ -94,6 +97,22 @@ export async function teardownRun(state: LabState, stateFile: string, options: {
 
   if (problems.length === 0) removeStateFile(stateFile);
   return { problems };
+}
+
+/** rmdir of a cgroup folder and its sub-folders, deepest first; a folder that still holds processes stays. */
+export function removeEmptyCgroupTree(folder: string): void {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(folder, { withFileTypes: true });
+  } catch {
+    return; // already gone
+  }
+  for (const entry of entries) if (entry.isDirectory()) removeEmptyCgroupTree(join(folder, entry.name));
+  try {
+    rmdirSync(folder);
+  } catch {
+    // EBUSY: processes are still in it (another run's live container); leave it
+  }
 }
 
 export interface SweepOptions {

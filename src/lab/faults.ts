@@ -14,7 +14,7 @@ import { findProcessesInNamespaces, killProcesses, readCmdline, readNamespaceIno
 import type { LabRuntime } from './runtime.js';
 
 /** True when the process holds /dev/fuse open: it serves a FUSE mount. */
-function holdsFuseDevice(pid: number): boolean {
+export function holdsFuseDevice(pid: number): boolean {
   try {
     return readdirSync(`/proc/${pid}/fd`).some((fd) => {
       try {
