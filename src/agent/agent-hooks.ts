@@ -7,6 +7,7 @@ import { DEFAULTS } from '../defaults.js';
 import type { Logger } from '../log/logger.js';
 import { parseMetricsConfig } from '../metrics/metrics-config.js';
 import { createMetrics } from '../metrics/metrics.js';
+import { subscribeMetrics } from '../metrics/mount-events.js';
 import { startMetricsServer, type MetricsServer } from '../metrics/metrics-server.js';
 import { createNotifier, type Notifier } from '../notify/notifier.js';
 import { parseNotifyConfig } from '../notify/notify-config.js';
@@ -46,7 +47,7 @@ export function createAgentHookFactory(reload: ReloadWatch = {}): AgentHookFacto
       onTransition: (event) => notifier?.notify(event),
       // every step of a supervisor is bounded by a deadline, the mount command's being the longest
       onProgress: (name) => watchdog.heartbeat(name, { nextWithinMs: DEFAULTS.commands.mountTimeoutMs + DEFAULTS.probe.timeoutMs }),
-      metrics,
+      onEvent: subscribeMetrics(metrics),
       onStarted: async (agent) => {
         if (metricsConfig.enabled) {
           server = await startMetricsServer(metrics, metricsConfig).catch((error: unknown) => {

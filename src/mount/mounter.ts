@@ -26,6 +26,8 @@ export { findOwnMount } from './preflight.js';
 export interface MountCallOptions {
   /** servers that failed just now: tried last (the supervisor's rotation) */
   avoid?: readonly ServerAddress[];
+  /** a resolution the caller already made (with the same `avoid`): used instead of a second check */
+  resolution?: Resolution;
   /** resolve and build the command, run nothing (`--dry-run`, mount.ha -f); root not required */
   dryRun?: boolean;
   /** deadline of one mount command (default DEFAULTS.commands.mountTimeoutMs) */
@@ -142,7 +144,7 @@ export async function mountSpec(spec: MountSpec, deps: MounterDeps, options: Mou
   }
   const buildEnv = options.dryRun ? { ...env, dryRun: true } : env;
 
-  let resolution = await resolveServers(spec.servers, deps.resolver, {
+  let resolution = options.resolution ?? await resolveServers(spec.servers, deps.resolver, {
     defaultPort: backend.defaultPort,
     ...(options.avoid === undefined ? {} : { avoid: options.avoid }),
     ...(backend.ipv4Only ? { ipv4Only: true } : {}),

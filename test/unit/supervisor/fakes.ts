@@ -5,7 +5,8 @@ import type { MountInfoEntry } from '../../../src/mount/mountinfo.js';
 import type { ProcReader, ProcStat } from '../../../src/probes/proc.js';
 import type { ProbeResult, ProbeTarget, RunningProbe } from '../../../src/probes/probe-types.js';
 import type { Clock, TimerHandle } from '../../../src/clock.js';
-import type { ServerCheck } from '../../../src/supervisor/reachability.js';
+import { resolveServers } from '../../../src/resolve/resolve-servers.js';
+import { fakeNetwork } from '../resolve/fake-network.js';
 import type { SupervisorDeps } from '../../../src/supervisor/supervisor-types.js';
 import type { MountSpec, TransitionEvent } from '../../../src/types.js';
 
@@ -218,9 +219,12 @@ export class FakeWorld {
         if (options?.immediate) this.killedImmediately.push(daemon.pid);
         this.proc.kill(daemon.pid);
       },
-      checkServers: async (): Promise<ServerCheck> => {
+      // the real resolution over a fake network: every server open, or every one refusing
+      resolveServers: async (spec, avoid) => {
         this.serverChecks += 1;
-        return this.serversUp ? { answered: '10.0.0.11:24007', reason: 'answers' } : { reason: '10.0.0.10:24007: ECONNREFUSED' };
+        const how = this.serversUp ? 'open' : 'refused';
+        const network = fakeNetwork({}, Object.fromEntries(spec.servers.map((server) => [server.host, how])));
+        return resolveServers(spec.servers, network, { defaultPort: 24007, avoid });
       },
       onTransition: (event) => this.events.push(event),
       onProgress: () => {
