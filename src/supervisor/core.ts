@@ -289,7 +289,7 @@ class Stepper {
   }
 
   private launchRemount(): void {
-    this.cancel('probe-exit');
+    if (this.core.remountWaitsForProbe) this.cancel('probe-exit');
     const { avoid, kept } = avoidListOf(this.core.failedServers, this.env.now, this.settings.repair.recentFailureMs);
     this.set({ remountWaitsForProbe: false, failedServers: kept, probe: this.core.probe === undefined ? undefined : { ...this.core.probe, stale: true } });
     this.effects.push({ type: 'unwatch-daemon' }, { type: 'remount', avoid, ...(this.core.daemon === undefined ? {} : { daemon: this.core.daemon }) });

@@ -176,6 +176,8 @@ export class FakeWorld {
   killed: number[] = [];
   killedImmediately: number[] = [];
   avoidSeen: string[][] = [];
+  /** the first reachable address of the resolution each mount call was given */
+  resolutionsSeen: Array<string | undefined> = [];
   events: TransitionEvent[] = [];
   progress = 0;
   random = 0.5;
@@ -205,6 +207,7 @@ export class FakeWorld {
         mount: async (_spec, options) => {
           this.mountCalls += 1;
           this.avoidSeen.push(options.avoid.map((server) => server.host));
+          this.resolutionsSeen.push(options.resolution.reachable[0]?.address);
           if (this.mountFails || !this.serversUp) throw new Error('mount exited 32');
           this.mountNow('10.0.0.11');
           return { server: { host: '10.0.0.11' }, backups: [], command: { file: 'mount', args: [] }, durationMs: 80 };

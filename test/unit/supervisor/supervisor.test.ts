@@ -147,6 +147,20 @@ describe('supervisor on a fake clock', () => {
     supervisor.stop();
   });
 
+  it('when a remount runs then the servers are checked once and the mount goes through what that check found, the failed server last', async () => {
+    const world = setup();
+    world.mountNow('10.0.0.10');
+    const supervisor = createSupervisor(world.spec, world.deps());
+    supervisor.start();
+    await world.clock.advance(1_500);
+    world.probes.mode = errnoResult('ENOTCONN', 'hard');
+    await world.clock.advance(1_000);
+    expect(world.mountCalls).toBe(1);
+    expect(world.serverChecks).toBe(1);
+    expect(world.resolutionsSeen).toEqual(['10.0.0.11']);
+    supervisor.stop();
+  });
+
   it('when no server answers then nothing is remounted, one cheap check runs per interval, and a remount follows the first answer', async () => {
     const world = setup();
     world.mountNow();
