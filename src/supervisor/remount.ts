@@ -88,3 +88,24 @@ async function killStrayDaemons(request: RemountRequest, keep: DaemonRef): Promi
     deps.logger.warn({ mount: spec.name, pid: stray.pid, outcome }, 'stray FUSE daemon of a failed mount attempt ended');
   }
 }
+
+/** performRemount that never rejects: an unexpected error is a failed attempt. */
+export async function runRemount(request: RemountRequest): Promise<RemountResult> {
+  try {
+    return await performRemount(request);
+  } catch (error) {
+    request.deps.logger.error({ mount: request.spec.name, err: error }, 'remount failed unexpectedly');
+    return { kind: 'failed', reason: String(error), answered: '' };
+  }
+}
+
+/** Runs the mount's `post-remount` command; a failure is logged, never fatal. */
+export async function runPostRemount(spec: MountSpec, deps: Pick<SupervisorDeps, 'runPostRemount' | 'logger'>): Promise<void> {
+  const [file, ...args] = spec.postRemount ?? [];
+  if (file === undefined || deps.runPostRemount === undefined) return;
+  try {
+    await deps.runPostRemount({ file, args });
+  } catch (error) {
+    deps.logger.warn({ mount: spec.name, err: error }, 'post-remount command failed');
+  }
+}

@@ -1,17 +1,16 @@
 import { DEFAULTS } from '../defaults.js';
-import { checkDaemon } from '../probes/daemon.js';
 import { findDaemon } from '../probes/daemon.js';
 import { watchDaemon, type StopWatching } from '../probes/daemon-watcher.js';
-import type { BrickStatus } from '../probes/gluster-log.js';
-import type { ProbeResult, RunningProbe } from '../probes/probe-types.js';
+import type { RunningProbe } from '../probes/probe-types.js';
 import { describeFirstAnswer } from '../resolve/first-answer.js';
-import type { MountSpec, TransitionEvent } from '../types.js';
+import type { MountSpec } from '../types.js';
 import type { TimerHandle } from '../clock.js';
 import { createCore, describeStatus, step } from './core.js';
 import type { CoreEffect, CoreInput, CoreSettings, MountCore, MountEvent, TimerName } from './core-types.js';
 import type { MountHealth } from './health.js';
 import { presenceOf } from './presence.js';
-import { performRemount, type RemountResult } from './remount.js';
+import { buildTransitionEvent, observeProbe, probeErrorResult } from './observe.js';
+import { runPostRemount, runRemount } from './remount.js';
 import { nextTransitionSeq } from './sequence.js';
 import type { BrickSource, MountStatus, SupervisorDeps } from './supervisor-types.js';
 
@@ -116,10 +115,12 @@ export class Supervisor {
         void deps.resolveServers(spec, []).then((resolution) => this.feed({ kind: 'servers-checked', ...describeFirstAnswer(resolution) }));
         return;
       case 'remount':
-        void this.remount(effect);
+        void runRemount({ spec, deps, oldDaemon: effect.daemon, avoid: effect.avoid, isStopped: () => this.core.stopped }).then((result) => {
+          if (result.kind !== 'stopped') this.feed({ kind: 'remount-ended', result });
+        });
         return;
       case 'run-post-remount':
-        void this.runPostRemount();
+        void runPostRemount(spec, deps);
         return;
       case 'emit':
         return this.emit(effect.event);
@@ -138,62 +139,19 @@ export class Supervisor {
   private startProbe(id: number, probe: RunningProbe): void {
     this.probes.set(id, probe);
     const answered = probe.result
-      .catch((error: unknown): ProbeResult => ({ verdict: 'bad', step: 'none', latencyMs: 0, detail: `probe error: ${String(error)}` }))
-      .then(async (result) => {
-        this.deps.logger.debug({ mount: this.spec.name, verdict: result.verdict, latencyMs: Math.round(result.latencyMs), detail: result.detail }, 'probe');
-        const bricks = await this.readBricks();
-        const daemon = this.core.daemon;
-        const daemonAlive = daemon === undefined || checkDaemon(daemon, this.deps.proc) === 'alive';
-        const rssPages = daemon !== undefined && daemonAlive ? (this.deps.proc.readStat(daemon.pid)?.rssPages ?? 0) : undefined;
-        this.feed({ kind: 'probe-result', id, result, bricks, daemonAlive, ...(rssPages === undefined ? {} : { daemonRssBytes: rssPages * 4096 }) });
-      });
+      .catch(probeErrorResult)
+      .then(async (result) => this.feed(await observeProbe(id, result, this.core, this.bricks, this.deps, this.spec.name)));
     void Promise.all([probe.exited, answered]).then(() => {
       this.probes.delete(id);
       this.feed({ kind: 'probe-exited', id });
     });
   }
 
-  private async readBricks(): Promise<BrickStatus[]> {
-    try {
-      return (await this.bricks?.poll()) ?? [];
-    } catch (error) {
-      this.deps.logger.warn({ mount: this.spec.name, err: error }, 'cannot read the client log for brick state');
-      return [];
-    }
-  }
-
-  /** Runs one remount (src/supervisor/remount.ts) and feeds its end to the core. */
-  private async remount(effect: Extract<CoreEffect, { type: 'remount' }>): Promise<void> {
-    let result: RemountResult;
-    try {
-      result = await performRemount({ spec: this.spec, deps: this.deps, oldDaemon: effect.daemon, avoid: effect.avoid, isStopped: () => this.core.stopped });
-    } catch (error) {
-      this.deps.logger.error({ mount: this.spec.name, err: error }, 'remount failed unexpectedly');
-      result = { kind: 'failed', reason: String(error), answered: '' };
-    }
-    if (result.kind !== 'stopped') this.feed({ kind: 'remount-ended', result });
-  }
-
-  private async runPostRemount(): Promise<void> {
-    const [file, ...args] = this.spec.postRemount ?? [];
-    if (file === undefined || this.deps.runPostRemount === undefined) return;
-    try {
-      await this.deps.runPostRemount({ file, args });
-    } catch (error) {
-      this.deps.logger.warn({ mount: this.spec.name, err: error }, 'post-remount command failed');
-    }
-  }
-
   /** Subscribers: the transition handler (log, status, notifications) and `onEvent` (metrics). */
   private emit(event: MountEvent): void {
     if (event.kind === 'transition') {
-      const { change } = event;
-      const transition: TransitionEvent = { seq: (this.deps.nextSeq ?? nextTransitionSeq)(), at: this.deps.clock.now(), host: this.deps.host, mount: this.spec.name, mountpoint: this.spec.mountpoint, from: change.from, to: change.to, reason: change.reason };
-      if (event.server !== undefined) transition.server = event.server;
-      if (change.action !== undefined) transition.action = change.action;
-      if (change.outageMs !== undefined) transition.outageMs = change.outageMs;
       try {
-        this.deps.onTransition(transition);
+        this.deps.onTransition(buildTransitionEvent(event, this.spec, { seq: (this.deps.nextSeq ?? nextTransitionSeq)(), at: this.deps.clock.now(), host: this.deps.host }));
       } catch (error) {
         this.deps.logger.error({ mount: this.spec.name, err: error }, 'transition handler failed');
       }
