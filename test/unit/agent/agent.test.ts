@@ -45,7 +45,7 @@ describe('Agent', () => {
     await agent.start();
     const before = agent.supervisor('a');
     specs = [makeSpec({ name: 'a', mountpoint: '/mnt/a' }), makeSpec({ name: 'c', mountpoint: '/mnt/c', onHang: { remountAfterMs: 5_000 } })];
-    const changes = await agent.reload();
+    const changes = agent.reload(specs);
     expect(changes).toEqual({ added: ['c'], removed: ['b'], changed: [], unchanged: ['a'] });
     expect(agent.supervisor('a')).toBe(before);
     agent.stop();
