@@ -3,10 +3,10 @@
 import { runMountHelper } from '../src/cli/mount-helper.js';
 import { ExitCode, HaMountError } from '../src/errors.js';
 import { createMounterDeps } from '../src/mount/mounter-deps.js';
-import { spawnRunner } from '../src/mount/spawn-runner.js';
+import { runCommand } from '../src/exec/run.js';
 
 try {
-  await runMountHelper(process.argv.slice(2), createMounterDeps(spawnRunner), {
+  await runMountHelper(process.argv.slice(2), createMounterDeps(runCommand), {
     print: (line) => process.stdout.write(`${line}\n`),
     printError: (line) => process.stderr.write(`${line}\n`),
   });

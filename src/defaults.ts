@@ -36,6 +36,8 @@ export const DEFAULTS = {
     versionTimeoutMs: 3_000, // `mfsmount --version` answers at once; a stuck binary must not hold a mount
     verifyMountMs: 1_000, // a daemonised client may register its mount a moment after the helper returns
     verifyPollMs: 50, // how often mountinfo is re-read while waiting for the mount to appear
+    outputMax: 64 * 1024, // bytes kept per stream: a failing helper's message fits, a runaway one cannot fill memory
+    drainMs: 200, // a daemonised FUSE client can inherit a mount command's pipes: stop reading shortly after exit
   },
 
   probe: {

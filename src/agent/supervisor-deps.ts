@@ -1,11 +1,11 @@
 import type { Backend } from '../backends/backend.js';
 import { getBackend } from '../backends/registry.js';
 import { DEFAULTS } from '../defaults.js';
-import type { Runner } from '../exec/run.js';
+import { runCommand, type Runner } from '../exec/run.js';
 import type { Logger } from '../log/logger.js';
 import { mountSpec, unmountMountpoint } from '../mount/mounter.js';
 import { createMounterDeps, type MounterDeps } from '../mount/mounter-deps.js';
-import { spawnRunner } from '../mount/spawn-runner.js';
+
 import { GlusterLogReader, glusterLogPath } from '../probes/gluster-log.js';
 import { readMountInfo } from '../probes/mount-presence.js';
 import { createProbeRunner } from '../probes/probe-runner.js';
@@ -29,7 +29,7 @@ export interface SupervisorHooks {
 const UNMOUNT_TOOLS = new Set(['umount', 'fusermount', 'fusermount3']);
 
 /** A runner that starts mount commands in their own systemd scope when under systemd (see wrapInScope). */
-export function createScopedRunner(mountName: string, env: NodeJS.ProcessEnv = process.env, runner: Runner = spawnRunner): Runner {
+export function createScopedRunner(mountName: string, env: NodeJS.ProcessEnv = process.env, runner: Runner = runCommand): Runner {
   return (command, options) => {
     const base = command.file.split('/').pop() ?? command.file;
     return runner(UNMOUNT_TOOLS.has(base) ? command : wrapInScope(command, buildScopeUnitName(mountName), env), options);
@@ -47,7 +47,7 @@ function createAgentMounterDeps(spec: MountSpec, env: NodeJS.ProcessEnv): Mounte
   return {
     ...deps,
     stat: async (path) => {
-      const result = await spawnRunner({ file: 'stat', args: ['--printf', '%F', '--', path] }, { timeoutMs: 5_000, env: { ...process.env, LC_ALL: 'C' } });
+      const result = await runCommand({ file: 'stat', args: ['--printf', '%F', '--', path] }, { timeoutMs: 5_000, env: { LC_ALL: 'C' } });
       if (result.timedOut) return new Promise(() => undefined); // the mounter's own deadline reports it
       if (result.exitCode !== 0) {
         const code = /No such file or directory/.test(result.stderr) ? 'ENOENT' : /Not a directory/.test(result.stderr) ? 'ENOTDIR' : /Permission denied/.test(result.stderr) ? 'EACCES' : 'EIO';
@@ -57,7 +57,7 @@ function createAgentMounterDeps(spec: MountSpec, env: NodeJS.ProcessEnv): Mounte
     },
     // realpath lstat()s the mountpoint itself, the root of a possibly hung mount: a child with a deadline too
     realpath: async (path) => {
-      const result = await spawnRunner({ file: 'realpath', args: ['-e', '--', path] }, { timeoutMs: 5_000, env: { ...process.env, LC_ALL: 'C' } });
+      const result = await runCommand({ file: 'realpath', args: ['-e', '--', path] }, { timeoutMs: 5_000, env: { LC_ALL: 'C' } });
       return result.exitCode === 0 && result.stdout !== '' ? result.stdout : path;
     },
   };
@@ -86,7 +86,7 @@ export function createSupervisorDeps(spec: MountSpec, options: { logger: Logger;
     killDaemon: (daemon, mountpoint, options) => killDaemon(daemon, mountpoint, { proc: systemProc, backend, clock: systemClock, signal: sendSignal }, options),
     resolveServers: (target, avoid) => resolveServers(target.servers, mounterDeps.resolver, { defaultPort: backend.defaultPort, avoid, ...(backend.ipv4Only ? { ipv4Only: true } : {}) }),
     runPostRemount: async (command) => {
-      const result = await spawnRunner(command, { timeoutMs: DEFAULTS.repair.postRemountTimeoutMs, cwd: '/' });
+      const result = await runCommand(command, { timeoutMs: DEFAULTS.repair.postRemountTimeoutMs, cwd: '/' });
       if (result.exitCode !== 0) throw new Error(`post-remount ${command.file} failed: ${result.spawnError ?? result.stderr.split('\n').pop() ?? ''} (exit ${result.exitCode ?? result.signal})`);
       options.logger.info({ mount: spec.name, command: command.file }, 'post-remount command done');
     },
