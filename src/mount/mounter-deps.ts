@@ -1,15 +1,10 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
+import { systemClock, type Clock } from '../clock.js';
 import type { Runner } from '../exec/run.js';
 import { systemProc, type ProcReader } from '../probes/proc.js';
 import { sendSignal } from '../supervisor/kill-daemon.js';
 import { createSystemResolverDeps } from '../resolve/system-resolver.js';
 import type { ResolverDeps } from '../resolve/resolve-servers.js';
-
-/** A clock: monotonic ms and a sleep, injected so tests need no real waiting. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
 
 /** Everything the mounter touches outside itself, injected for tests. */
 export interface MounterDeps {
@@ -38,9 +33,6 @@ export function createMounterDeps(runner: Runner): MounterDeps {
     isRoot: () => process.getuid?.() === 0,
     proc: systemProc,
     signal: sendSignal,
-    clock: {
-      now: () => performance.now(),
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    },
+    clock: systemClock,
   };
 }

@@ -2,6 +2,7 @@
 // in /proc/self/mountinfo (and, where the form is ambiguous, that the right client serves it), and
 // on failure take down what the attempt left and fall through to the next reachable server.
 import type { Backend, BackendEnvironment } from '../backends/backend.js';
+import { sleep } from '../clock.js';
 import { readMfsmountEnvironment } from '../backends/mfsmount-version.js';
 import { getBackend } from '../backends/registry.js';
 import { formatServer } from '../config/validate.js';
@@ -76,7 +77,7 @@ async function waitForMount(spec: MountSpec, deps: MounterDeps): Promise<boolean
   for (;;) {
     if (findOwnMount(spec, await readMountInfo(deps)) !== undefined) return true;
     if (deps.clock.now() >= until) return false;
-    await deps.clock.sleep(DEFAULTS.commands.verifyPollMs);
+    await sleep(deps.clock, DEFAULTS.commands.verifyPollMs);
   }
 }
 
