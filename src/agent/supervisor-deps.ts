@@ -7,7 +7,7 @@ import { mountSpec, unmountMountpoint } from '../mount/mounter.js';
 import { createMounterDeps, type MounterDeps } from '../mount/mounter-deps.js';
 
 import { GlusterLogReader, glusterLogPath } from '../probes/gluster-log.js';
-import { readMountInfo } from '../probes/mount-presence.js';
+import { readMountInfo } from '../mount/mountinfo.js';
 import { createProbeRunner } from '../probes/probe-runner.js';
 import { systemProc } from '../probes/proc.js';
 import { systemClock } from '../clock.js';
