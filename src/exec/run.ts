@@ -30,6 +30,8 @@ export interface RunOptions {
   processGroup?: boolean;
   /** after the command exits, how long its pipes may stay open (a daemonised child can inherit them) */
   drainMs?: number;
+  /** every chunk of output as it comes (progress lines), besides what the result keeps */
+  onOutput?: (text: string, stream: 'stdout' | 'stderr') => void;
 }
 
 /** A command under way. */
@@ -86,6 +88,7 @@ export function startCommand(command: Command, options: RunOptions): RunningComm
       });
     };
     const collect = (key: 'stdout' | 'stderr') => (chunk: Buffer): void => {
+      options.onOutput?.(chunk.toString('utf8'), key);
       if (output[key].length < outputMax) output[key] += chunk.toString('utf8').slice(0, outputMax - output[key].length);
     };
     child.stdout?.on('data', collect('stdout'));
