@@ -2,6 +2,7 @@ import { checkDaemon } from '../probes/daemon.js';
 import type { ProbeResult } from '../probes/probe-types.js';
 import type { MountSpec, TransitionEvent } from '../types.js';
 import type { CoreInput, MountCore, MountEvent } from './core-types.js';
+import { nextTransitionSeq } from './sequence.js';
 import type { BrickSource, SupervisorDeps } from './supervisor-types.js';
 
 /** A probe that rejected instead of answering: an error that may pass. */
@@ -35,4 +36,14 @@ export function buildTransitionEvent(event: Extract<MountEvent, { kind: 'transit
   if (change.action !== undefined) transition.action = change.action;
   if (change.outageMs !== undefined) transition.outageMs = change.outageMs;
   return transition;
+}
+
+/** Hands a mount event to its subscribers: the transition handler (log, status, notifications) and `onEvent` (metrics). A failing subscriber is logged, never fatal. */
+export function deliverEvent(event: MountEvent, spec: Pick<MountSpec, 'name' | 'mountpoint'>, deps: Pick<SupervisorDeps, 'onTransition' | 'onEvent' | 'nextSeq' | 'clock' | 'host' | 'logger'>): void {
+  try {
+    if (event.kind === 'transition') deps.onTransition(buildTransitionEvent(event, spec, { seq: (deps.nextSeq ?? nextTransitionSeq)(), at: deps.clock.now(), host: deps.host }));
+    deps.onEvent?.(spec.name, event);
+  } catch (error) {
+    deps.logger.error({ mount: spec.name, err: error, event: event.kind }, 'a subscriber of the mount\'s events failed');
+  }
 }

@@ -6,12 +6,10 @@ import { describeFirstAnswer } from '../resolve/first-answer.js';
 import type { MountSpec } from '../types.js';
 import type { TimerHandle } from '../clock.js';
 import { createCore, describeStatus, step } from './core.js';
-import type { CoreEffect, CoreInput, CoreSettings, MountCore, MountEvent, TimerName } from './core-types.js';
-import type { MountHealth } from './health.js';
+import type { CoreEffect, CoreInput, CoreSettings, MountCore, TimerName } from './core-types.js';
 import { presenceOf } from './presence.js';
-import { buildTransitionEvent, observeProbe, probeErrorResult } from './observe.js';
+import { deliverEvent, observeProbe, probeErrorResult } from './observe.js';
 import { runPostRemount, runRemount } from './remount.js';
-import { nextTransitionSeq } from './sequence.js';
 import type { BrickSource, MountStatus, SupervisorDeps } from './supervisor-types.js';
 
 /**
@@ -55,11 +53,6 @@ export class Supervisor {
   /** The mount's status for status.json and `ha-mount status`. */
   status(): MountStatus {
     return describeStatus(this.core, this.spec);
-  }
-
-  /** The decision history (tests and debugging). */
-  currentHealth(): MountHealth {
-    return this.core.health;
   }
 
   /** Hands one input to the core and carries out its effects; inputs raised meanwhile wait their turn. */
@@ -123,7 +116,7 @@ export class Supervisor {
         void runPostRemount(spec, deps);
         return;
       case 'emit':
-        return this.emit(effect.event);
+        return deliverEvent(effect.event, spec, deps);
       case 'heartbeat':
         return deps.onProgress?.(spec.name);
     }
@@ -145,18 +138,6 @@ export class Supervisor {
       this.probes.delete(id);
       this.feed({ kind: 'probe-exited', id });
     });
-  }
-
-  /** Subscribers: the transition handler (log, status, notifications) and `onEvent` (metrics). */
-  private emit(event: MountEvent): void {
-    if (event.kind === 'transition') {
-      try {
-        this.deps.onTransition(buildTransitionEvent(event, this.spec, { seq: (this.deps.nextSeq ?? nextTransitionSeq)(), at: this.deps.clock.now(), host: this.deps.host }));
-      } catch (error) {
-        this.deps.logger.error({ mount: this.spec.name, err: error }, 'transition handler failed');
-      }
-    }
-    this.deps.onEvent?.(this.spec.name, event);
   }
 }
 
