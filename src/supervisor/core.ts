@@ -3,7 +3,7 @@ import type { MountSpec, ServerAddress } from '../types.js';
 import type { CoreEffect, CoreInput, CoreSettings, MountCore, MountEvent, Presence, RemountEnd, Step, StepEnv, TimerName } from './core-types.js';
 import { decide, type DecideContext } from './decide.js';
 import { createInitialHealth } from './health.js';
-import { parseServerText } from './server-rotation.js';
+import { parseServerText } from './server-text.js';
 import type { HealthSignal, RepairAction } from './signals.js';
 import type { MountStatus } from './supervisor-types.js';
 import { weighProbe } from './weigh-probe.js';

@@ -4,7 +4,7 @@ import { describeFirstAnswer } from '../resolve/first-answer.js';
 import type { MountSpec, ServerAddress } from '../types.js';
 import type { RemountEnd } from './core-types.js';
 import { presenceOf } from './presence.js';
-import { formatServerAddress } from './server-rotation.js';
+import { formatServerAddress } from './server-text.js';
 import type { SupervisorDeps } from './supervisor-types.js';
 
 /** What a remount needs: the spec, the edges, the daemon being replaced, the servers to try last. */

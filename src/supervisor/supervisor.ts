@@ -141,7 +141,7 @@ export class Supervisor {
   }
 }
 
-export { formatServerAddress, parseServerText } from './server-rotation.js';
+export { formatServerAddress, parseServerText } from './server-text.js';
 
 /** Creates a supervisor for one mount; call `start()` to begin. */
 export function createSupervisor(spec: MountSpec, deps: SupervisorDeps): Supervisor {
