@@ -47,7 +47,7 @@ function createAgentMounterDeps(spec: MountSpec, env: NodeJS.ProcessEnv): Mounte
   return {
     ...deps,
     stat: async (path) => {
-      const result = await runCommand({ file: 'stat', args: ['--printf', '%F', '--', path] }, { timeoutMs: 5_000, env: { LC_ALL: 'C' } });
+      const result = await runCommand({ file: 'stat', args: ['--printf', '%F', '--', path] }, { timeoutMs: 5_000, cwd: '/', env: { LC_ALL: 'C' } });
       if (result.timedOut) return new Promise(() => undefined); // the mounter's own deadline reports it
       if (result.exitCode !== 0) {
         const code = /No such file or directory/.test(result.stderr) ? 'ENOENT' : /Not a directory/.test(result.stderr) ? 'ENOTDIR' : /Permission denied/.test(result.stderr) ? 'EACCES' : 'EIO';
@@ -57,7 +57,7 @@ function createAgentMounterDeps(spec: MountSpec, env: NodeJS.ProcessEnv): Mounte
     },
     // realpath lstat()s the mountpoint itself, the root of a possibly hung mount: a child with a deadline too
     realpath: async (path) => {
-      const result = await runCommand({ file: 'realpath', args: ['-e', '--', path] }, { timeoutMs: 5_000, env: { LC_ALL: 'C' } });
+      const result = await runCommand({ file: 'realpath', args: ['-e', '--', path] }, { timeoutMs: 5_000, cwd: '/', env: { LC_ALL: 'C' } });
       return result.exitCode === 0 && result.stdout !== '' ? result.stdout : path;
     },
   };

@@ -22,7 +22,7 @@ export interface RunOptions {
   input?: string;
   /** added to this process's environment */
   env?: Record<string, string | undefined>;
-  /** default "/": a child must not hold a working folder on a mount that may hang */
+  /** default: this process's (the mount path passes "/": a child must not hold a working folder on a mount that may hang) */
   cwd?: string;
   /** bytes kept of stdout and of stderr each (default DEFAULTS.commands.outputMax) */
   outputMax?: number;
@@ -56,7 +56,7 @@ export function startCommand(command: Command, options: RunOptions): RunningComm
     detached: options.processGroup === true,
     stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     env: options.env === undefined ? process.env : { ...process.env, ...options.env },
-    cwd: options.cwd ?? '/',
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
   });
   const kill = (): void => {
     try {

@@ -25,7 +25,8 @@ export interface MounterDeps {
 /** The real machine: a Runner (runCommand, or spawnRunner where startup time matters), DNS, TCP, /proc. */
 export function createMounterDeps(runner: Runner): MounterDeps {
   return {
-    runner,
+    // every command of the mount path runs from "/": never with a working folder on a mount that may hang
+    runner: (command, options) => runner(command, { cwd: '/', ...options }),
     resolver: createSystemResolverDeps(),
     readFile: (path) => readFile(path, 'utf8'),
     stat: (path) => stat(path),
