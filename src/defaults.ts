@@ -38,6 +38,7 @@ export const DEFAULTS = {
     verifyPollMs: 50, // how often mountinfo is re-read while waiting for the mount to appear
     outputMax: 64 * 1024, // bytes kept per stream: a failing helper's message fits, a runaway one cannot fill memory
     drainMs: 200, // a daemonised FUSE client can inherit a mount command's pipes: stop reading shortly after exit
+    killGraceMs: 500, // after the deadline's SIGKILL, a child in an uninterruptible call may not exit: settle anyway
   },
 
   probe: {

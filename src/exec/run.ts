@@ -70,6 +70,14 @@ export function startCommand(command: Command, options: RunOptions): RunningComm
     const timer = setTimeout(() => {
       timedOut = true;
       kill();
+      // a child stuck in an uninterruptible call (below a hung mount) may not exit even then:
+      // settle anyway and let go of it, so that it cannot keep this process alive
+      const grace = setTimeout(() => {
+        child.unref();
+        child.stdin?.destroy();
+        finish({});
+      }, DEFAULTS.commands.killGraceMs);
+      grace.unref();
     }, options.timeoutMs);
     const finish = (end: { exitCode?: number | null; signal?: string | null; spawnError?: string }): void => {
       if (settled) return;
