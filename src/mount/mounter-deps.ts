@@ -22,7 +22,7 @@ export interface MounterDeps {
   signal?(pid: number, signal: NodeJS.Signals): void;
 }
 
-/** The real machine: a Runner (runCommand, or spawnRunner where startup time matters), DNS, TCP, /proc. */
+/** The real machine: a Runner (src/exec/run.ts's runCommand, or a wrapper of it), DNS, TCP, /proc. */
 export function createMounterDeps(runner: Runner): MounterDeps {
   return {
     // every command of the mount path runs from "/": never with a working folder on a mount that may hang
