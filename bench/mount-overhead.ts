@@ -2,12 +2,13 @@
 // every run a fresh mount of rep_vol1 through the VIP from the client's network namespace,
 // unmounted before the next. Prints medians and the ratio. Run as root after `npm run build`:
 //   node dist/bench/mount-overhead.js [RUNS]
-import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, symlinkSync, unlinkSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLab } from '../src/lab/lab.js';
 import type { Lab } from '../src/lab/lab-types.js';
 import { runCommand } from '../src/exec/run.js';
+import { readMountInfo } from '../src/mount/mountinfo.js';
 import type { Command } from '../src/types.js';
 
 const runs = Number(process.argv[2] ?? 20);
@@ -22,7 +23,7 @@ function median(values: readonly number[]): number {
 }
 
 function isMounted(path: string): boolean {
-  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((line) => line.split(' ')[4] === path);
+  return readMountInfo().some((entry) => entry.mountpoint === path);
 }
 
 /** Runs a mount command, checks it mounted, unmounts; returns the mount command's wall time in ms. */
