@@ -4,11 +4,11 @@ import './require-node.js';
 import { runMountHelper } from '../src/cli/mount-helper.js';
 import { ExitCode, HaMountError } from '../src/errors.js';
 import { createMounterDeps } from '../src/mount/mounter-deps.js';
-import { spawnRunner } from '../src/mount/spawn-runner.js';
+import { runCommand } from '../src/exec/run.js';
 import { escapeControl } from '../src/text/escape-control.js';
 
 try {
-  await runMountHelper(process.argv.slice(2), createMounterDeps(spawnRunner), {
+  await runMountHelper(process.argv.slice(2), createMounterDeps(runCommand), {
     print: (line) => process.stdout.write(`${escapeControl(line, { keepNewlines: true })}\n`),
     printError: (line) => process.stderr.write(`${escapeControl(line, { keepNewlines: true })}\n`),
   });

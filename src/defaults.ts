@@ -39,6 +39,9 @@ export const DEFAULTS = {
     versionTimeoutMs: 3_000, // `mfsmount --version` answers at once; a stuck binary must not hold a mount
     verifyMountMs: 1_000, // a daemonised client may register its mount a moment after the helper returns
     verifyPollMs: 50, // how often mountinfo is re-read while waiting for the mount to appear
+    outputMax: 64 * 1024, // bytes kept per stream: a failing helper's message fits, a runaway one cannot fill memory
+    drainMs: 200, // a daemonised FUSE client can inherit a mount command's pipes: stop reading shortly after exit
+    killGraceMs: 500, // after the deadline's SIGKILL, a child in an uninterruptible call may not exit: settle anyway
   },
 
   probe: {

@@ -8,7 +8,7 @@ import { DEFAULTS } from '../defaults.js';
 import { ExitCode, HaMountError } from '../errors.js';
 import { NagiosCode, runCheck, type CheckReport } from '../probes/check.js';
 import { glusterLogPath, GlusterLogReader } from '../probes/gluster-log.js';
-import { readMountInfo } from '../probes/mount-presence.js';
+import { readMountInfo } from '../mount/mountinfo.js';
 import { createProbeRunner } from '../probes/probe-runner.js';
 import { systemProc } from '../probes/proc.js';
 import { escapeControl } from '../text/escape-control.js';

@@ -1,7 +1,7 @@
 import { type Dirent, existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { runCommand } from '../exec/run.js';
-import { parseMountInfo } from '../mount/mountinfo.js';
+import { parseMountInfo, readMountInfoText } from '../mount/mountinfo.js';
 import { netnsPath } from './context.js';
 import { LAB_DEFAULTS } from './lab-defaults.js';
 import { describeFailure } from './lab-error.js';
@@ -63,7 +63,7 @@ export async function teardownRun(state: LabState, stateFile: string, options: {
   for (const folder of state.cgroupFolders ?? []) removeEmptyCgroupTree(folder);
 
   // 2. mounts under the run's folder (test mounts, the namespace files, their folder), deepest first
-  for (const mountpoint of selectMountsUnder(readFileSync('/proc/self/mountinfo', 'utf8'), state.dir)) {
+  for (const mountpoint of selectMountsUnder(readMountInfoText(), state.dir)) {
     const result = await runCommand({ file: 'umount', args: ['-l', mountpoint] }, { timeoutMs: LAB_DEFAULTS.commandTimeoutMs });
     if (result.exitCode !== 0) problems.push(`umount -l ${mountpoint}: ${describeFailure(result)}`);
   }
@@ -82,7 +82,7 @@ export async function teardownRun(state: LabState, stateFile: string, options: {
   }
 
   // 5. folders, never while something is still mounted below them (rm would walk into it)
-  const stillMounted = selectMountsUnder(readFileSync('/proc/self/mountinfo', 'utf8'), state.dir);
+  const stillMounted = selectMountsUnder(readMountInfoText(), state.dir);
   if (stillMounted.length > 0) {
     problems.push(`left ${state.dir} in place: still mounted below it: ${stillMounted.join(', ')}`);
   } else {

@@ -1,16 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import { systemClock, type Clock } from '../clock.js';
 import type { Runner } from '../exec/run.js';
 import { systemProc, type ProcReader } from '../probes/proc.js';
 import { sendSignal } from '../supervisor/kill-daemon.js';
 import { createSystemResolverDeps } from '../resolve/system-resolver.js';
 import type { ResolverDeps } from '../resolve/resolve-servers.js';
 import { checkDirectory, type DirectoryCheck } from './path-check.js';
-
-/** A clock: monotonic ms and a sleep, injected so tests need no real waiting. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
 
 /** Everything the mounter touches outside itself, injected for tests. */
 export interface MounterDeps {
@@ -27,19 +22,17 @@ export interface MounterDeps {
   signal?(pid: number, signal: NodeJS.Signals): void;
 }
 
-/** The real machine: a Runner (runCommand, or spawnRunner where startup time matters), DNS, TCP, /proc; the CLI, mount.ha and the agent all use it. */
+/** The real machine: a Runner (src/exec/run.ts's runCommand, or a wrapper of it), DNS, TCP, /proc; the CLI, mount.ha and the agent all use it. */
 export function createMounterDeps(runner: Runner): MounterDeps {
   return {
-    runner,
+    // every command of the mount path runs from "/": never with a working folder on a mount that may hang
+    runner: (command, options) => runner(command, { cwd: '/', ...options }),
     resolver: createSystemResolverDeps(),
     readFile: (path) => readFile(path, 'utf8'),
     checkDirectory: (path) => checkDirectory(path),
     isRoot: () => process.getuid?.() === 0,
     proc: systemProc,
     signal: sendSignal,
-    clock: {
-      now: () => performance.now(),
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    },
+    clock: systemClock,
   };
 }

@@ -2,6 +2,7 @@
 // in /proc/self/mountinfo (and, where the form is ambiguous, that the right client serves it), and
 // on failure take down what the attempt left and fall through to the next reachable server.
 import type { Backend, BackendEnvironment } from '../backends/backend.js';
+import { sleep } from '../clock.js';
 import { readMfsmountEnvironment } from '../backends/mfsmount-version.js';
 import { getBackend } from '../backends/registry.js';
 import { formatServer } from '../config/validate.js';
@@ -25,6 +26,8 @@ export { unmountMountpoint, type UnmountOutcome } from './unmount.js';
 export interface MountCallOptions {
   /** servers that failed just now: tried last (the supervisor's rotation) */
   avoid?: readonly ServerAddress[];
+  /** a resolution the caller already made (with the same `avoid`): used instead of a second check */
+  resolution?: Resolution;
   /** resolve and build the command, run nothing (`--dry-run`, mount.ha -f); root not required */
   dryRun?: boolean;
   /** deadline of one mount command (default DEFAULTS.commands.mountTimeoutMs) */
@@ -51,7 +54,7 @@ async function waitForMount(spec: MountSpec, deps: MounterDeps): Promise<boolean
   for (;;) {
     if (findOwnMount(spec, await readMountInfo(deps)) !== undefined) return true;
     if (deps.clock.now() >= until) return false;
-    await deps.clock.sleep(DEFAULTS.commands.verifyPollMs);
+    await sleep(deps.clock, DEFAULTS.commands.verifyPollMs);
   }
 }
 
@@ -119,7 +122,7 @@ export async function mountSpec(spec: MountSpec, deps: MounterDeps, options: Mou
   }
   const buildEnv = options.dryRun ? { ...env, dryRun: true } : env;
 
-  let resolution = await resolveServers(spec.servers, deps.resolver, {
+  let resolution = options.resolution ?? await resolveServers(spec.servers, deps.resolver, {
     defaultPort: backend.defaultPort,
     ...(options.avoid === undefined ? {} : { avoid: options.avoid }),
     ...(backend.ipv4Only ? { ipv4Only: true } : {}),

@@ -4,9 +4,8 @@
 // `realpath -e -- PATH/.` answers everything the mountpoint check asks: it exists, it is a folder
 // ("/." fails with ENOTDIR otherwise), and its real path (the kernel lists mounts by that one).
 import { DEFAULTS } from '../defaults.js';
-import type { Runner } from '../exec/run.js';
+import { runCommand, type Runner } from '../exec/run.js';
 import { errnoFromText } from '../probes/errno-text.js';
-import { spawnRunner } from './spawn-runner.js';
 
 /** What the out-of-process check of a folder found. */
 export type DirectoryCheck =
@@ -21,7 +20,7 @@ export type DirectoryCheck =
 export async function checkDirectory(path: string, options: { runner?: Runner; timeoutMs?: number } = {}): Promise<DirectoryCheck> {
   const timeoutMs = options.timeoutMs ?? DEFAULTS.commands.pathCheckTimeoutMs;
   const target = path.endsWith('/') ? `${path}.` : `${path}/.`;
-  const result = await (options.runner ?? spawnRunner)({ file: 'realpath', args: ['-e', '--', target] }, { timeoutMs, env: { ...process.env, LC_ALL: 'C' } as Record<string, string> });
+  const result = await (options.runner ?? runCommand)({ file: 'realpath', args: ['-e', '--', target] }, { timeoutMs, cwd: '/', env: { LC_ALL: 'C' } });
   if (result.timedOut) return { ok: false, code: 'ETIMEDOUT', detail: `no answer within ${timeoutMs / 1_000} s (the check was killed)` };
   if (result.spawnError !== undefined) return { ok: false, code: 'ESPAWN', detail: result.spawnError };
   if (result.exitCode === 0 && result.stdout.startsWith('/')) return { ok: true, real: result.stdout };

@@ -1,9 +1,18 @@
 import { formatDuration } from '../config/duration.js';
-import { formatCommand, type Runner } from '../exec/run.js';
+import { formatCommand, runCommand, type Runner } from '../exec/run.js';
 import type { Logger } from '../log/logger.js';
 import type { Command, TransitionEvent } from '../types.js';
 import type { Clock } from '../clock.js';
 import type { HookName, HooksConfig } from './notify-config.js';
+
+/**
+ * How a hook script runs: in its own process group, so the deadline also ends a `sleep` it
+ * started; done shortly after it exits even when a child it left behind holds its stdout
+ * (`mail ... &`), so that child does not hold up the next hook. Output kept up to `outputMax`.
+ */
+export function createHookRunner(outputMax: number): Runner {
+  return (command, options) => runCommand(command, { ...options, processGroup: true, outputMax, drainMs: 20 });
+}
 
 /** One script run for one transition. */
 export interface HookJob {

@@ -6,8 +6,7 @@ import type { TransitionEvent } from '../types.js';
 import { systemClock, type Clock } from '../clock.js';
 import { createDesktopChannel, type DesktopChannelDeps } from './desktop.js';
 import { createEmailChannel, type EmailChannel } from './email.js';
-import { createHookExec } from './hook-exec.js';
-import { createHookChannel, type HookChannel } from './hooks.js';
+import { createHookChannel, createHookRunner, type HookChannel } from './hooks.js';
 import type { MailSenderStatus, SendMail } from './mail-sender.js';
 import type { NotifyConfig } from './notify-config.js';
 import { logTransition } from './transition-log.js';
@@ -67,7 +66,7 @@ export function createNotifier(config: NotifyConfig, deps: NotifierDeps): Notifi
   const hooks: HookChannel = createHookChannel(config.hooks, host, {
     logger,
     clock,
-    run: deps.runHook ?? createHookExec(DEFAULTS.notify.hookOutputMax),
+    run: deps.runHook ?? createHookRunner(DEFAULTS.notify.hookOutputMax),
   });
   const desktop = createDesktopChannel(config.desktop, { logger, ...deps.desktop });
   let lastSeq = 0;

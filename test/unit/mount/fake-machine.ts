@@ -1,3 +1,4 @@
+import { FakeClock } from '../fake-clock.js';
 import type { RunResult, Runner } from '../../../src/exec/run.js';
 import type { MounterDeps } from '../../../src/mount/mounter-deps.js';
 import type { ProcReader } from '../../../src/probes/proc.js';
@@ -65,7 +66,7 @@ export function fakeMachine(options: { directories?: string[]; files?: string[];
     }
     return { exitCode: 0, signal: undefined, stdout: '', stderr: '', timedOut: false, durationMs: 1, ...answer.result };
   };
-  let clock = 0;
+  const clock = new FakeClock(0, { autoAdvance: true });
   const deps: MounterDeps = {
     runner,
     resolver: options.network,
@@ -82,12 +83,7 @@ export function fakeMachine(options: { directories?: string[]; files?: string[];
     },
     isRoot: () => options.root ?? true,
     ...(options.proc === undefined ? {} : { proc: options.proc, signal: (pid: number, signal: NodeJS.Signals) => options.proc?.signal(pid, signal) }),
-    clock: {
-      now: () => clock,
-      sleep: async (ms) => {
-        clock += ms;
-      },
-    },
+    clock,
   };
   return { deps, commands, mounts };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mountSpec } from '../../../src/mount/mounter.js';
 import { createMounterDeps } from '../../../src/mount/mounter-deps.js';
-import { spawnRunner } from '../../../src/mount/spawn-runner.js';
+import { runCommand } from '../../../src/exec/run.js';
 import { makeSpec } from '../backends/spec-fixture.js';
 
 let dir: string | undefined;
@@ -36,7 +36,7 @@ describe('createMounterDeps (mount.ha, ha-mount mount and the agent)', () => {
     process.env.PATH = `${bin}:${savedPath ?? '/usr/bin:/bin'}`;
     const mountpoint = join(base, 'mnt');
     mkdirSync(mountpoint);
-    const deps = { ...createMounterDeps(spawnRunner), isRoot: () => true };
+    const deps = { ...createMounterDeps(runCommand), isRoot: () => true };
     const started = performance.now();
     await expect(mountSpec(makeSpec({ mountpoint }), deps)).rejects.toMatchObject({ code: 'ha-mount.mountpoint.hung', exitCode: 2 });
     expect(performance.now() - started).toBeLessThan(7_000);

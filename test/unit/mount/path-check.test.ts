@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkDirectory } from '../../../src/mount/path-check.js';
-import { spawnRunner } from '../../../src/mount/spawn-runner.js';
+import { runCommand } from '../../../src/exec/run.js';
 
 let dir: string | undefined;
 afterEach(() => {
@@ -35,7 +35,7 @@ describe('checkDirectory', () => {
   });
   it('when the check does not answer then it reports ETIMEDOUT at its deadline, not later', async () => {
     const started = performance.now();
-    const result = await checkDirectory('/', { timeoutMs: 200, runner: (_command, options) => spawnRunner({ file: 'sleep', args: ['30'] }, options) });
+    const result = await checkDirectory('/', { timeoutMs: 200, runner: (_command, options) => runCommand({ file: 'sleep', args: ['30'] }, options) });
     expect(result).toMatchObject({ ok: false, code: 'ETIMEDOUT' });
     expect(performance.now() - started).toBeLessThan(2_000);
   });

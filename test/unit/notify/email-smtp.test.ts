@@ -124,7 +124,7 @@ describe('e-mail over real SMTP (STARTTLS + AUTH)', () => {
     expect(notifier.status().email).toMatchObject({ queued: 0, sent: 3, dropped: 0 });
     // nothing left that could send again: empty queue, no timer armed
     await clock.advance(10 * config.retry.capMs);
-    expect(clock.pendingTimers()).toBe(0);
+    expect(clock.pending()).toBe(0);
     expect(second.messages).toHaveLength(3);
   });
 

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../../src/clock.js';
-import { createHookExec } from '../../../src/notify/hook-exec.js';
-import { buildHookJobs, createHookChannel } from '../../../src/notify/hooks.js';
+import { buildHookJobs, createHookChannel, createHookRunner } from '../../../src/notify/hooks.js';
 import type { HooksConfig } from '../../../src/notify/notify-config.js';
 import { captureLogger, makeEvent } from './helpers.js';
 
@@ -34,7 +33,7 @@ function readLog(): string[] {
 
 function channel(scripts: HooksConfig['scripts'], timeoutMs = 10_000) {
   const { logger, lines } = captureLogger();
-  const hooks = createHookChannel({ scripts, timeoutMs, queueMax: 100 }, 'client-01', { logger, run: createHookExec(4_096), clock: systemClock });
+  const hooks = createHookChannel({ scripts, timeoutMs, queueMax: 100 }, 'client-01', { logger, run: createHookRunner(4_096), clock: systemClock });
   return { hooks, lines };
 }
 

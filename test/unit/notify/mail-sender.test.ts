@@ -62,7 +62,7 @@ describe('mail sender', () => {
     expect(transport.state.attempts.filter((id) => id === 2)).toHaveLength(1);
     await clock.advance(600_000);
     expect(transport.state.delivered).toHaveLength(2);
-    expect(clock.pendingTimers()).toBe(0);
+    expect(clock.pending()).toBe(0);
   });
 
   it('when the server refuses a mail for good then it is dropped with an error and the next one goes', async () => {

@@ -163,7 +163,7 @@ describe('notifier', () => {
     const summary = mails[mails.length - 1];
     expect(summary?.subject).toMatch(/-> HEALTHY \(\d+ changes, rate limited\)$/);
     expect(summary?.text).toMatch(/Rate limit: \d+ changes were folded into this mail/);
-    expect(clock.pendingTimers()).toBe(0);
+    expect(clock.pending()).toBe(0);
   });
 
   it('when transitions arrive out of sequence then a warning is logged and they are still handled', () => {

@@ -2,6 +2,7 @@
 // command, DNS query and TCP connect it is asked for is recorded. How the machine answers (root or
 // not, what exists, what DNS says, which servers answer, how mounts end) is generated, so the
 // properties run through every branch of the mount path.
+import { FakeClock } from '../fake-clock.js';
 import fc from 'fast-check';
 import type { RunResult, Runner } from '../../../src/exec/run.js';
 import type { MounterDeps } from '../../../src/mount/mounter-deps.js';
@@ -90,7 +91,7 @@ export function recordingMachine(plan: MachinePlan): { deps: MounterDeps; record
   let dnsTurn = 0;
   let connectTurn = 0;
   let mountTurn = 0;
-  let clock = 0;
+  const clock = new FakeClock(0, { autoAdvance: true });
 
   const result = (extra: Partial<RunResult>): RunResult => ({ exitCode: 0, signal: undefined, stdout: '', stderr: '', timedOut: false, durationMs: 1, ...extra });
 
@@ -140,7 +141,7 @@ export function recordingMachine(plan: MachinePlan): { deps: MounterDeps; record
         if (outcome === 'weird') throw new TypeError('socket exploded');
         throw Object.assign(new Error(`connect ${outcome} ${address}:${port}`), { code: outcome });
       },
-      now: () => clock,
+      now: () => clock.now(),
     },
     readFile: async (path) => {
       if (plan.mountinfoUnreadable || path !== '/proc/self/mountinfo') throw Object.assign(new Error(`EACCES: ${path}`), { code: 'EACCES' });
@@ -153,12 +154,7 @@ export function recordingMachine(plan: MachinePlan): { deps: MounterDeps; record
       return { ok: false, code: plan.statError, detail: `${plan.statError}: ${path}` };
     },
     isRoot: () => plan.root,
-    clock: {
-      now: () => clock,
-      sleep: async (ms) => {
-        clock += ms;
-      },
-    },
+    clock,
   };
   return { deps, record };
 }
