@@ -77,6 +77,20 @@ describe('ha-mount mounts real volumes', () => {
     expect(mountAt(dir)).toBeUndefined();
   });
 
+  it('when the servers come with -s and the volume by name (issue 13: "rep_vol1 is not a source spec") then GlusterFS and MooseFS mount through the first server and are writable', async () => {
+    const gfs = newMountpoint('bare-volume');
+    const byName = await runHaMount(['mount', '-t', 'glusterfs', '-s', gluster().vip, '-s', server(1).ip, gluster().volume, gfs, '--json']);
+    expect(byName.exitCode, byName.stderr).toBe(0);
+    expect(JSON.parse(byName.stdout)).toMatchObject({ server: `${gluster().vip}:24007`, backups: [`${server(1).ip}:24007`] });
+    expect(mountAt(gfs)).toMatchObject({ fstype: 'fuse.glusterfs', source: `${gluster().vip}:/${gluster().volume}` });
+    await expectWritable(lab, gfs, 'core');
+    const mfs = newMountpoint('bare-path');
+    const byPath = await runHaMount(['mount', '-t', 'moosefs', '-s', moose().vip, '-s', moose().standby.ip, '/', mfs]);
+    expect(byPath.exitCode, byPath.stderr).toBe(0);
+    expect(mountAt(mfs)).toMatchObject({ fstype: 'fuse', source: `mfs#${moose().vip}:9421` });
+    await expectWritable(lab, mfs, 'core');
+  });
+
   it('when the VIP holder has crashed (peers see RST) then the mount goes through the backup server', async () => {
     const direct = newMountpoint('crash-direct');
     const viaVip = newMountpoint('crash-vip');
