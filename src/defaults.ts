@@ -119,6 +119,8 @@ export const DEFAULTS = {
     prefix: '/', // install root; a temp folder for tests or packaging
     unitDir: 'lib/systemd/system', // vendor unit folder under the prefix (/etc/systemd/system stays the admin's)
     sbinDir: 'sbin', // mount(8) looks for mount.TYPE in /sbin (then /sbin/fs.d, /sbin/fs)
+    manDir: 'usr/share/man', // man(1)'s system path; pages come from dist/man/ (npm run build)
+    manPages: ['ha-mount.8', 'mount.ha.8', 'ha-mount.yaml.5'], // what npm run build writes to dist/man/
     manifestPath: 'var/lib/ha-mount/install-manifest.json', // what install created, so uninstall removes exactly that
   },
 } as const;

@@ -5,7 +5,13 @@ import { renderLauncher, renderServiceUnit } from './render.js';
 import { SAMPLE_CONFIG } from './sample-config.js';
 
 /** What a file is for; a config is never overwritten, the others are ha-mount's own. */
-export type InstalledRole = 'launcher' | 'unit' | 'config';
+export type InstalledRole = 'launcher' | 'unit' | 'config' | 'man';
+
+/** A rendered man page: its file name (`ha-mount.8`, the section is the extension) and text. */
+export interface ManPage {
+  name: string;
+  content: string;
+}
 
 /** One file install would write. */
 export interface PlannedFile {
@@ -41,9 +47,10 @@ export function manifestPathFor(prefix: string): string {
 /**
  * The files of an install: the mount.ha and ha-mount launchers in sbin (where mount(8) looks
  * for mount.TYPE), the service unit with ExecStart= on the installed launcher, and the sample
- * config. `unitTemplate` is the text of systemd/ha-mount.service. Pure.
+ * config, and the man pages in usr/share/man/manN. `unitTemplate` is the text of
+ * systemd/ha-mount.service; `manPages` come from dist/man/ (npm run build). Pure.
  */
-export function planInstall(layout: InstallLayout, unitTemplate: string): PlannedFile[] {
+export function planInstall(layout: InstallLayout, unitTemplate: string, manPages: readonly ManPage[] = []): PlannedFile[] {
   if (isAbsolute(layout.unitDir) || layout.unitDir.split('/').includes('..')) {
     throw new HaMountError('ha-mount.install.unit-dir', `--unit-dir ${layout.unitDir}: expected a folder relative to the prefix, e.g. lib/systemd/system or etc/systemd/system`, ExitCode.USAGE);
   }
@@ -67,5 +74,11 @@ export function planInstall(layout: InstallLayout, unitTemplate: string): Planne
       role: 'unit',
     },
     { path: underPrefix(layout.prefix, 'etc/ha-mount/ha-mount.yaml'), content: SAMPLE_CONFIG, mode: 0o644, role: 'config' },
+    ...manPages.map((page): PlannedFile => ({
+      path: join(underPrefix(layout.prefix, DEFAULTS.install.manDir), `man${page.name.slice(page.name.lastIndexOf('.') + 1)}`, page.name),
+      content: page.content,
+      mode: 0o644,
+      role: 'man',
+    })),
   ];
 }
