@@ -7,6 +7,7 @@ import { labError, waitFor } from './lab-error.js';
 import type { LabFaults, LabHost } from './lab-types.js';
 import { checkMetaloggerData } from './moosefs.js';
 import { findVipHolder } from './keepalived.js';
+import { lizardFailover } from './lizardfs-lab.js';
 import { setHostLink } from './netns.js';
 import type { PlannedHost } from './plan.js';
 import { findProcessesInNamespaces, killProcesses, readCmdline, readNamespaceInode } from './procs.js';
@@ -157,6 +158,7 @@ export function createFaults(runtime: LabRuntime): LabFaults {
       const moose = runtime.requireMoose();
       const from = runtime.mooseMaster ?? moose.master;
       const to = from.name === moose.master.name ? moose.standby : moose.master;
+      if (moose.lizardfs) return lizardFailover(runtime, moose.lizardfs, from, to, options);
       checkMetaloggerData(to);
       await runtime.crashHost(from);
       options.afterCrash?.();

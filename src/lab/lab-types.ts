@@ -1,4 +1,5 @@
 import type { Command } from '../types.js';
+import type { LizardInstall } from './lizardfs.js';
 
 /** One simulated host of the lab: its own network namespace on the lab bridge. */
 export interface LabHost {
@@ -30,6 +31,8 @@ export interface LabOptions {
   gluster?: boolean;
   /** MooseFS master, metalogger, chunkservers and VIP (default false) */
   moosefs?: boolean;
+  /** run LizardFS's daemons from this install in the MooseFS topology (needs moosefs: true): the standby is a shadow master */
+  lizardfs?: LizardInstall;
   /** progress lines for slow steps (install, cluster start) */
   onProgress?: (message: string) => void;
 }

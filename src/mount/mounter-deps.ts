@@ -1,5 +1,7 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import type { Runner } from '../exec/run.js';
+import { systemProc, type ProcReader } from '../probes/proc.js';
+import { sendSignal } from '../supervisor/kill-daemon.js';
 import { createSystemResolverDeps } from '../resolve/system-resolver.js';
 import type { ResolverDeps } from '../resolve/resolve-servers.js';
 
@@ -20,6 +22,9 @@ export interface MounterDeps {
   realpath?(path: string): Promise<string>;
   isRoot(): boolean;
   clock: Clock;
+  /** /proc, to find and end the FUSE daemon a failed attempt left (absent: only its mount is taken down) */
+  proc?: ProcReader;
+  signal?(pid: number, signal: NodeJS.Signals): void;
 }
 
 /** The real machine: a Runner (runCommand, or spawnRunner where startup time matters), DNS, TCP, /proc. */
@@ -31,6 +36,8 @@ export function createMounterDeps(runner: Runner): MounterDeps {
     stat: (path) => stat(path),
     realpath: (path) => realpath(path),
     isRoot: () => process.getuid?.() === 0,
+    proc: systemProc,
+    signal: sendSignal,
     clock: {
       now: () => performance.now(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

@@ -5,6 +5,8 @@ import { ExitCode, HaMountError } from '../errors.js';
 import { withDeadline } from '../resolve/deadline.js';
 import type { MountSpec } from '../types.js';
 import type { MounterDeps } from './mounter-deps.js';
+import { findDaemons } from '../probes/daemon.js';
+import { anyBackendDaemon, describeOtherClient } from './daemon-identity.js';
 import { findMountAt, parseMountInfo, type MountInfoEntry } from './mountinfo.js';
 
 /** Where the kernel lists this process's mounts. */
@@ -34,11 +36,13 @@ export function findOwnMount(spec: MountSpec, entries: readonly MountInfoEntry[]
 }
 
 /** Throws unless the mountpoint is an existing directory with nothing mounted on it. */
-export async function checkMountpoint(spec: MountSpec, entries: readonly MountInfoEntry[], deps: Pick<MounterDeps, 'stat' | 'realpath'>): Promise<void> {
+export async function checkMountpoint(spec: MountSpec, entries: readonly MountInfoEntry[], deps: Pick<MounterDeps, 'stat' | 'realpath' | 'proc'>): Promise<void> {
   const { mountpoint } = spec;
   const existing = findMountAt(entries, mountpoint);
   if (existing !== undefined) {
-    if (findOwnMount(spec, entries) !== undefined) {
+    // a MooseFS mount looks like a LizardFS one: the daemon serving it tells them apart
+    const other = deps.proc === undefined ? undefined : describeOtherClient(findDaemons(mountpoint, anyBackendDaemon, deps.proc), getBackend(spec.backend), mountpoint);
+    if (findOwnMount(spec, entries) !== undefined && other === undefined) {
       throw new HaMountError(
         'ha-mount.mount.already-mounted',
         `${spec.name} is already mounted on ${mountpoint} (source ${existing.source}): nothing to do; to mount it again, run "ha-mount umount ${mountpoint}" first`,
@@ -47,7 +51,7 @@ export async function checkMountpoint(spec: MountSpec, entries: readonly MountIn
     }
     throw new HaMountError(
       'ha-mount.mount.busy',
-      `${mountpoint} already has another mount on it (${existing.fstype} from ${existing.source}): unmount it first or choose another mountpoint`,
+      `${mountpoint} already has another mount on it (${existing.fstype} from ${existing.source}${other === undefined ? '' : `, ${other}`}): unmount it first or choose another mountpoint`,
       ExitCode.MOUNT_FAILED,
     );
   }
