@@ -184,6 +184,16 @@ describe('mount.ha called by the real mount(8)', () => {
     expect(mountAt(dir)?.fstype).toBe('fuse.glusterfs');
   });
 
+  it('when an fstab `ha` line names the volume alone with servers= (issue 13) then mount(8) and mount.ha mount it through the first server', async () => {
+    const dir = newMountpoint('fstab-bare');
+    const fstab = `${lab.dir}/core-fstab-bare`;
+    writeFileSync(fstab, `${gluster().volume} ${dir} ha servers=${gluster().vip}:${server(1).ip},_netdev 0 0\n`);
+    const result = await runInClient(lab, 'mount', ['-a', '-T', fstab]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(mountAt(dir)).toMatchObject({ fstype: 'fuse.glusterfs', source: `${gluster().vip}:/${gluster().volume}` });
+    await expectWritable(lab, dir, 'core');
+  });
+
   it('when mount(8) gets an `ha` line whose servers are all unreachable then its exit status is mount.ha\'s 32', async () => {
     const dir = newMountpoint('type-ha-fail');
     const closed = moose().chunkservers[0]?.ip ?? '';
