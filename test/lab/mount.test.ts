@@ -1,6 +1,7 @@
 // The core mount path on real servers: the BUILT ha-mount and mount.ha (run `npm run build`
 // first; `npm run test:lab` does) mount GlusterFS and MooseFS from the lab client's network
 // namespace. Each test names the failure it reproduces and removes its own mounts.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand, type RunResult } from '../../src/exec/run.js';
@@ -89,6 +90,30 @@ describe('ha-mount mounts real volumes', () => {
     expect(byPath.exitCode, byPath.stderr).toBe(0);
     expect(mountAt(mfs)).toMatchObject({ fstype: 'fuse', source: `mfs#${moose().vip}:9421` });
     await expectWritable(lab, mfs, 'core');
+  });
+
+  it('when `mount --watch` is given -s servers and the volume by name then it mounts, remounts after the FUSE client is killed, and leaves the mount on SIGTERM', async () => {
+    const dir = newMountpoint('watch-bare');
+    const command = lab.clientCommand({ file: process.execPath, args: [HA_MOUNT, 'mount', '--watch', '-s', gluster().vip, '-s', server(1).ip, gluster().volume, dir] });
+    const watcher = spawn(command.file, command.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    watcher.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    watcher.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => watcher.once('exit', (code) => resolve(code)));
+    try {
+      // the watch adopts the fresh mount: starting -> healthy, before the fault
+      await waitUntil('the watch reports the mount healthy', () => /-> healthy/.test(output), 30_000);
+      const before = output.length;
+      const killed = await lab.faults.killClientDaemon(dir);
+      expect(killed).toBeGreaterThan(0);
+      await waitUntil('the watch remounted', () => /healthy -> failed[\s\S]*recovering -> healthy/.test(output.slice(before)), 30_000);
+      expect(mountAt(dir)?.fstype).toBe('fuse.glusterfs');
+      await expectWritable(lab, dir, 'core');
+    } finally {
+      watcher.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(mountAt(dir)?.fstype).toBe('fuse.glusterfs');
   });
 
   it('when the VIP holder has crashed (peers see RST) then the mount goes through the backup server', async () => {
