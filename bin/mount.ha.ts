@@ -4,15 +4,16 @@ import { runMountHelper } from '../src/cli/mount-helper.js';
 import { ExitCode, HaMountError } from '../src/errors.js';
 import { createMounterDeps } from '../src/mount/mounter-deps.js';
 import { spawnRunner } from '../src/mount/spawn-runner.js';
+import { escapeControl } from '../src/text/escape-control.js';
 
 try {
   await runMountHelper(process.argv.slice(2), createMounterDeps(spawnRunner), {
-    print: (line) => process.stdout.write(`${line}\n`),
-    printError: (line) => process.stderr.write(`${line}\n`),
+    print: (line) => process.stdout.write(`${escapeControl(line, { keepNewlines: true })}\n`),
+    printError: (line) => process.stderr.write(`${escapeControl(line, { keepNewlines: true })}\n`),
   });
   process.exitCode = ExitCode.OK;
 } catch (error) {
   const known = error instanceof HaMountError;
-  process.stderr.write(`mount.ha: ${known ? error.message : `internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`}\n`);
+  process.stderr.write(`mount.ha: ${escapeControl(known ? error.message : `internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`, { keepNewlines: true })}\n`);
   process.exitCode = known ? error.exitCode : ExitCode.INTERNAL;
 }

@@ -33,6 +33,9 @@ export const DEFAULTS = {
     mountTimeoutMs: 30_000, // a FUSE mount here takes ~0.1 s; 30 s is generous before calling it failed
     umountTimeoutMs: 10_000, // lazy unmount returns at once; a plain one can hang behind a dead server
     daemonKillWaitMs: 2_000, // how long a lingering FUSE daemon gets after SIGTERM before SIGKILL
+    // a mountpoint (or the mount to unmount) is checked in a child killed after this: a local lookup
+    // answers in ms; one below a hung mount would block as long as the hang, holding boot with it
+    pathCheckTimeoutMs: 5_000,
     versionTimeoutMs: 3_000, // `mfsmount --version` answers at once; a stuck binary must not hold a mount
     verifyMountMs: 1_000, // a daemonised client may register its mount a moment after the helper returns
     verifyPollMs: 50, // how often mountinfo is re-read while waiting for the mount to appear

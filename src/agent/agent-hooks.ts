@@ -5,7 +5,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import type { AgentHookFactory, AgentHookSet } from '../cli/agent-command.js';
 import { DEFAULTS } from '../defaults.js';
 import type { Logger } from '../log/logger.js';
-import { parseMetricsConfig } from '../metrics/metrics-config.js';
+import { describeMetricsExposure, parseMetricsConfig } from '../metrics/metrics-config.js';
 import { createMetrics } from '../metrics/metrics.js';
 import { startMetricsServer, type MetricsServer } from '../metrics/metrics-server.js';
 import { createNotifier, type Notifier } from '../notify/notifier.js';
@@ -54,6 +54,8 @@ export function createAgentHookFactory(reload: ReloadWatch = {}): AgentHookFacto
             return undefined;
           });
           if (server) logger.info({ url: server.url }, 'metrics endpoint listening');
+          const exposure = server ? describeMetricsExposure(metricsConfig) : undefined;
+          if (exposure) logger.warn({ url: server?.url }, exposure);
         }
         await sd.ready(summary(agent));
         statusTimer = setInterval(() => void sd.status(summary(agent)), DEFAULTS.agent.statusIntervalMs);
@@ -68,6 +70,12 @@ export function createAgentHookFactory(reload: ReloadWatch = {}): AgentHookFacto
       },
       onReloaded: async (agent) => {
         lastRefusal = undefined;
+        // the SMTP password and CA file are read at load only (a send never touches them): a reload reads them again
+        try {
+          notifyConfig?.email?.smtp.secrets.reload();
+        } catch (error) {
+          logger.error({ err: error }, `SMTP password or CA file not reloaded, keeping the ones read before: ${(error as Error).message}`);
+        }
         await sd.status(summary(agent));
       },
       onStopping: async () => {

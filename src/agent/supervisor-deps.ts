@@ -4,7 +4,7 @@ import { DEFAULTS } from '../defaults.js';
 import type { Runner } from '../exec/run.js';
 import type { Logger } from '../log/logger.js';
 import { mountSpec, unmountMountpoint } from '../mount/mounter.js';
-import { createMounterDeps, type MounterDeps } from '../mount/mounter-deps.js';
+import { createMounterDeps } from '../mount/mounter-deps.js';
 import { spawnRunner } from '../mount/spawn-runner.js';
 import { GlusterLogReader, glusterLogPath } from '../probes/gluster-log.js';
 import { readMountInfo } from '../probes/mount-presence.js';
@@ -34,38 +34,11 @@ export function createScopedRunner(mountName: string, env: NodeJS.ProcessEnv = p
   };
 }
 
-/**
- * Mounter edges for the agent: mount commands in a scope, and the mountpoint checks run as
- * `stat` and `realpath` children with deadlines, never in this process's thread pool (the path
- * may be a hung mount).
- */
-function createAgentMounterDeps(spec: MountSpec, env: NodeJS.ProcessEnv): MounterDeps {
-  const runner = createScopedRunner(spec.name, env);
-  const deps = createMounterDeps(runner);
-  return {
-    ...deps,
-    stat: async (path) => {
-      const result = await spawnRunner({ file: 'stat', args: ['--printf', '%F', '--', path] }, { timeoutMs: 5_000, env: { ...process.env, LC_ALL: 'C' } });
-      if (result.timedOut) return new Promise(() => undefined); // the mounter's own deadline reports it
-      if (result.exitCode !== 0) {
-        const code = /No such file or directory/.test(result.stderr) ? 'ENOENT' : /Not a directory/.test(result.stderr) ? 'ENOTDIR' : /Permission denied/.test(result.stderr) ? 'EACCES' : 'EIO';
-        throw Object.assign(new Error(result.stderr || `stat ${path} failed`), { code });
-      }
-      return { isDirectory: () => result.stdout === 'directory' };
-    },
-    // realpath lstat()s the mountpoint itself, the root of a possibly hung mount: a child with a deadline too
-    realpath: async (path) => {
-      const result = await spawnRunner({ file: 'realpath', args: ['-e', '--', path] }, { timeoutMs: 5_000, env: { ...process.env, LC_ALL: 'C' } });
-      return result.exitCode === 0 && result.stdout !== '' ? result.stdout : path;
-    },
-  };
-}
-
 /** The real machine's supervisor edges for one mount. */
 export function createSupervisorDeps(spec: MountSpec, options: { logger: Logger; host: string; hooks?: SupervisorHooks; env?: NodeJS.ProcessEnv; onTransition(event: TransitionEvent): void }): SupervisorDeps {
   const env = options.env ?? process.env;
   const backend: Backend = getBackend(spec.backend);
-  const mounterDeps = createAgentMounterDeps(spec, env);
+  const mounterDeps = createMounterDeps(createScopedRunner(spec.name, env)); // mountpoint checks run out of process, as for the CLI
   const probe = createProbeRunner();
   const deps: SupervisorDeps = {
     clock: systemClock,
@@ -88,7 +61,11 @@ export function createSupervisorDeps(spec: MountSpec, options: { logger: Logger;
       if (result.exitCode !== 0) throw new Error(`post-remount ${command.file} failed: ${result.spawnError ?? result.stderr.split('\n').pop() ?? ''} (exit ${result.exitCode ?? result.signal})`);
       options.logger.info({ mount: spec.name, command: command.file }, 'post-remount command done');
     },
-    openBrickSource: (target) => (target.backend === 'glusterfs' ? new GlusterLogReader(glusterLogPath(target.mountpoint, target.options)) : undefined),
+    openBrickSource: (target) => {
+      if (target.backend !== 'glusterfs') return undefined;
+      const path = glusterLogPath(target.mountpoint, target.options);
+      return new GlusterLogReader(path, { readMounts: readMountInfo, warn: (message) => options.logger.warn({ mount: spec.name, path }, message) });
+    },
     onTransition: options.onTransition,
     logger: options.logger,
   };

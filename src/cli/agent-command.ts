@@ -3,10 +3,9 @@
 import type { Command } from 'commander';
 import { startAgent, type Agent } from '../agent/agent.js';
 import { createConfigSource, createFstabSource, type MountSource } from '../agent/mount-sources.js';
-import { resolveStateDir } from '../agent/status-file.js';
+import { prepareStateDir, resolveStateDir } from '../agent/status-file.js';
 import type { SupervisorHooks } from '../agent/supervisor-deps.js';
 import type { HaMountConfig } from '../config/load-config.js';
-import { loadConfig } from '../config/load-config.js';
 import { DEFAULTS } from '../defaults.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { configOption, type CliContext } from './program.js';
@@ -52,12 +51,12 @@ export async function runAgentCommand(context: CliContext, flags: AgentFlags, co
   const path = configPath ?? DEFAULTS.configPath;
   let config: HaMountConfig | undefined;
   // the default config file may be absent when every mount is in fstab; a file given with -c must exist
-  const configSource: MountSource = configPath === undefined
-    ? { name: path, load: async () => (config = await loadConfig(path, context.readText, { missingOk: true })).mounts }
-    : createConfigSource(path, context.readText, (loaded) => (config = loaded));
+  const configSource = createConfigSource(path, context.readText, (loaded) => (config = loaded), { missingOk: configPath === undefined });
   const sources: MountSource[] = [configSource];
-  if (flags.fstab !== false) sources.push(createFstabSource(flags.fstab ?? DEFAULTS.fstabPath, logger, () => config?.probe));
+  // the fstab is read as the config is: a local regular file only, never through a network mount
+  if (flags.fstab !== false) sources.push(createFstabSource(flags.fstab ?? DEFAULTS.fstabPath, logger, () => config?.probe, context.readText));
   const stateDir = resolveStateDir(flags.stateDir);
+  prepareStateDir(stateDir); // an unsafe state folder is refused before anything is mounted
 
   // load once first so the hooks can read the config's notify and metrics sections
   await configSource.load();

@@ -11,6 +11,7 @@ import { glusterLogPath, GlusterLogReader } from '../probes/gluster-log.js';
 import { readMountInfo } from '../probes/mount-presence.js';
 import { createProbeRunner } from '../probes/probe-runner.js';
 import { systemProc } from '../probes/proc.js';
+import { escapeControl } from '../text/escape-control.js';
 import type { CliContext } from './program.js';
 
 interface CheckFlags {
@@ -60,7 +61,8 @@ export function registerCheckCommand(program: Command, context: CliContext): voi
     .option('--critical <duration>', `deadline: no answer by then is CRITICAL, hung (default ${DEFAULTS.probe.timeoutMs}ms)`)
     .action(async (mountpoint: string, flags: CheckFlags) => {
       const report = await checkMountpoint(mountpoint, flags);
-      context.print(report.line);
+      // one line for the monitoring system: paths, errors and brick names from the volume are escaped, line breaks included
+      context.print(escapeControl(report.line));
       context.exitStatus = report.code;
     });
 }

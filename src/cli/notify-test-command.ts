@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig, type ReadText } from '../config/load-config.js';
 import { DEFAULTS } from '../defaults.js';
 import { ExitCode, HaMountError } from '../errors.js';
+import { checkMailAddress } from '../notify/mail-address.js';
 import { parseNotifyConfig, type EmailConfig } from '../notify/notify-config.js';
 import { explainSmtpError, formatSmtpFailure } from '../notify/smtp-errors.js';
 import { decideTlsPolicy } from '../notify/smtp-policy.js';
@@ -53,6 +54,10 @@ export async function runNotifyTest(options: NotifyTestOptions, context: NotifyT
   const config = parseNotifyConfig(loaded.sections.notify, { env });
   if (!config.email) {
     throw new HaMountError('ha-mount.notify.no-email', `${options.config}: there is no notify.email section; add one with to, from and smtp (see docs/mail.md)`, ExitCode.USAGE);
+  }
+  for (const address of options.to ?? []) {
+    const problem = checkMailAddress(address);
+    if (problem) throw new HaMountError('ha-mount.notify.address', `notify-test --to: ${problem}`, ExitCode.USAGE);
   }
   const email: EmailConfig = options.to ? { ...config.email, to: options.to } : config.email;
   const { smtp } = email;

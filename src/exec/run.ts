@@ -1,5 +1,6 @@
 import { execa } from 'execa';
 import type { Command } from '../types.js';
+import { assertArgvFits } from './argv-limit.js';
 
 /** What a finished command gave back. A non-zero exit is a result, not an exception. */
 export interface RunResult {
@@ -25,9 +26,11 @@ export type Runner = (command: Command, options: RunOptions) => Promise<RunResul
 
 /**
  * Runs a command from an argument array (never a shell), with a hard deadline after which it
- * is killed with SIGKILL. Never throws for a failing command.
+ * is killed with SIGKILL. Never throws for a failing command; throws a usage error for one the
+ * kernel would refuse to start (argv too long).
  */
 export const runCommand: Runner = async (command, options) => {
+  assertArgvFits(command); // execa would report E2BIG with the whole argv in its message
   const started = performance.now();
   const result = await execa(command.file, command.args, {
     shell: false,

@@ -19,7 +19,7 @@ mounts: []
 #    options: []                      # passed to the GlusterFS client
 #    probe: { interval: 2s }          # overrides the global probe settings below
 #    on-hang: { remount-after: 60s }  # default: alert only, the client's own timeout resolves it
-#    post-remount: [systemctl, restart, nginx]
+#    post-remount: [/usr/bin/systemctl, restart, nginx]   # absolute; checked like notify hooks
 #
 # A MooseFS export through the master's VIP:
 #  - name: projects

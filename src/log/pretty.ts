@@ -1,3 +1,5 @@
+import { escapeControl } from '../text/escape-control.js';
+
 /** pino's numeric levels and the names shown on a terminal. */
 const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 const LEVEL_COLORS: Record<number, string> = { 10: '90', 20: '36', 30: '32', 40: '33', 50: '31', 60: '35' };
@@ -21,8 +23,9 @@ export function formatPrettyLine(line: string, options: { color?: boolean } = {}
   const shownLevel = options.color ? `\x1b[${LEVEL_COLORS[level] ?? '0'}m${name}\x1b[0m` : name;
   const fields = Object.entries(record)
     .filter(([key, value]) => !HIDDEN.has(key) && value !== undefined)
-    .map(([key, value]) => `${key}=${formatValue(value)}`);
-  const message = typeof record.msg === 'string' ? record.msg : '';
+    .map(([key, value]) => escapeControl(`${key}=${formatValue(value)}`));
+  // messages and fields carry names, paths and reasons from users and the volume: no raw control characters on a terminal
+  const message = typeof record.msg === 'string' ? escapeControl(record.msg) : '';
   return `${formatTime(record.time)} ${shownLevel} ${message}${fields.length > 0 ? `  ${fields.join(' ')}` : ''}\n`;
 }
 

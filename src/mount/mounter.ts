@@ -7,9 +7,7 @@ import { getBackend } from '../backends/registry.js';
 import { formatServer } from '../config/validate.js';
 import { DEFAULTS } from '../defaults.js';
 import { ExitCode, HaMountError } from '../errors.js';
-import type { RunResult } from '../exec/run.js';
-import { formatCommand } from './command-text.js';
-import { formatSeconds } from '../resolve/deadline.js';
+import { describeFailure, formatCommand } from './command-text.js';
 import { formatVerdict, resolveServers, type Candidate, type Resolution } from '../resolve/resolve-servers.js';
 import { buildServerChoice } from '../resolve/server-choice.js';
 import type { Command, MountSpec, ServerAddress } from '../types.js';
@@ -17,10 +15,11 @@ import type { MountOutcome } from './mounter-api.js';
 import type { MounterDeps } from './mounter-deps.js';
 import { cleanUpAttempt, findNewDaemons, findNewMount, takeBaseline, type AttemptBaseline } from './attempt-cleanup.js';
 import { describeOtherClient } from './daemon-identity.js';
-import { findMountAt } from './mountinfo.js';
+import type { RunResult } from '../exec/run.js';
 import { assertRoot, checkMountpoint, findOwnMount, readMountInfo } from './preflight.js';
 
 export { findOwnMount } from './preflight.js';
+export { unmountMountpoint, type UnmountOutcome } from './unmount.js';
 
 /** Options of one mount call. */
 export interface MountCallOptions {
@@ -34,28 +33,6 @@ export interface MountCallOptions {
   waitForAll?: boolean;
   /** called with the verdicts as soon as resolution is done (for -v before a slow mount) */
   onResolved?: (resolution: Resolution) => void;
-}
-
-/** What an unmount did. */
-export interface UnmountOutcome {
-  /** false when nothing was mounted there (no command ran) */
-  unmounted: boolean;
-  command?: Command;
-  durationMs: number;
-}
-
-function lastLine(text: string): string {
-  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
-  return lines[lines.length - 1] ?? '';
-}
-
-/** A failed command in one line: its own last words, else how it ended. */
-function describeFailure(result: RunResult, timeoutMs: number): string {
-  if (result.timedOut) return `no result within ${formatSeconds(timeoutMs)} (killed)`;
-  if (result.spawnError !== undefined) return result.spawnError;
-  const said = lastLine(result.stderr) || lastLine(result.stdout);
-  const ended = result.signal !== undefined ? `killed by ${result.signal}` : `exit ${result.exitCode}`;
-  return said === '' ? ended : `${said} (${ended})`;
 }
 
 function candidateLabel(candidate: Candidate): string {
@@ -196,23 +173,4 @@ export async function mountSpec(spec: MountSpec, deps: MounterDeps, options: Mou
       throw new HaMountError(error.code, `mount ${spec.name} on ${spec.mountpoint} failed:\n  ${failures.join('\n  ')}\n${error.message}`, error.exitCode, { cause: error });
     }
   }
-}
-
-/**
- * Unmounts what is mounted on `mountpoint` with the backend's command. Nothing mounted: returns
- * `unmounted: false` without running anything. A failure that leaves the mount in place throws (32).
- */
-export async function unmountMountpoint(mountpoint: string, backend: Backend, options: { lazy: boolean }, deps: MounterDeps): Promise<UnmountOutcome> {
-  const started = deps.clock.now();
-  assertRoot(deps, `unmounting ${mountpoint}`);
-  if (findMountAt(await readMountInfo(deps), mountpoint) === undefined) return { unmounted: false, durationMs: deps.clock.now() - started };
-  const command = backend.buildUnmountCommand(mountpoint, options);
-  const timeoutMs = DEFAULTS.commands.umountTimeoutMs;
-  const result = await deps.runner(command, { timeoutMs, cwd: '/' });
-  if (result.exitCode === 0 || findMountAt(await readMountInfo(deps), mountpoint) === undefined) {
-    return { unmounted: true, command, durationMs: deps.clock.now() - started };
-  }
-  const why = describeFailure(result, timeoutMs);
-  const advice = !options.lazy && /busy/i.test(why) ? '; files are open on it: close them, or detach it now with --lazy' : '';
-  throw new HaMountError('ha-mount.umount.failed', `unmount ${mountpoint} failed: ${why}${advice}`, ExitCode.MOUNT_FAILED);
 }

@@ -1,14 +1,19 @@
 // A Runner on node:child_process alone. mount.ha runs at boot and per mount: execa costs about
 // 110 ms to import here, more than a whole GlusterFS mount (~80 ms), so the helper uses this one.
 import { spawn } from 'node:child_process';
+import { assertArgvFits } from '../exec/argv-limit.js';
 import type { Runner } from '../exec/run.js';
 
 const OUTPUT_MAX = 64 * 1024; // a failing helper's message fits; a runaway one cannot fill memory
 const DRAIN_MS = 200; // a daemonised FUSE client can inherit the pipes: stop reading shortly after exit
+// after the deadline's SIGKILL, a child stuck in an uninterruptible call (a hard NFS mount) may not
+// exit: settle anyway and let go of it, so that it cannot keep this process alive
+const KILL_GRACE_MS = 500;
 
-/** Runs an argument array (never a shell) with a SIGKILL deadline; never throws for a failing command. */
+/** Runs an argument array (never a shell) with a SIGKILL deadline, settled at most KILL_GRACE_MS after it; never throws for a failing command. */
 export const spawnRunner: Runner = (command, options) =>
   new Promise((resolve) => {
+    assertArgvFits(command); // spawn() would throw E2BIG itself: a usage error, not a crash
     const started = performance.now();
     let stdout = '';
     let stderr = '';
@@ -37,6 +42,14 @@ export const spawnRunner: Runner = (command, options) =>
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
+      const grace = setTimeout(() => {
+        child.unref();
+        child.stdin?.destroy();
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        finish({});
+      }, KILL_GRACE_MS);
+      grace.unref();
     }, options.timeoutMs);
     child.stdout?.on('data', (chunk: Buffer) => {
       if (stdout.length < OUTPUT_MAX) stdout += chunk.toString();

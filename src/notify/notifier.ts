@@ -22,8 +22,6 @@ export interface NotifierDeps {
   sendMail?: SendMail;
   /** runs hook scripts; defaults to a process-group-killing runner */
   runHook?: Runner;
-  /** re-check of a hook script before each run; defaults to checkScriptSecurity */
-  checkScript?: (path: string) => string | undefined;
   desktop?: Omit<DesktopChannelDeps, 'logger'>;
   /** write the one-line transition log (default true); false when the caller logs transitions itself */
   logTransitions?: boolean;
@@ -70,7 +68,6 @@ export function createNotifier(config: NotifyConfig, deps: NotifierDeps): Notifi
     logger,
     clock,
     run: deps.runHook ?? createHookExec(DEFAULTS.notify.hookOutputMax),
-    ...(deps.checkScript ? { checkScript: deps.checkScript } : {}),
   });
   const desktop = createDesktopChannel(config.desktop, { logger, ...deps.desktop });
   let lastSeq = 0;

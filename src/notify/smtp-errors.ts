@@ -30,8 +30,11 @@ interface NodemailerError {
 
 const KEY = 'notify.email.smtp';
 
+/** What an explanation needs of notify.email.smtp (not its secrets). */
+export type SmtpRelay = Pick<SmtpConfig, 'host' | 'port' | 'security' | 'user' | 'caFile' | 'timeoutMs'>;
+
 /** Explains a nodemailer error for this relay. Pure. */
-export function explainSmtpError(error: unknown, smtp: SmtpConfig): SmtpFailure {
+export function explainSmtpError(error: unknown, smtp: SmtpRelay): SmtpFailure {
   const details: NodemailerError = typeof error === 'object' && error !== null ? (error as NodemailerError) : { message: String(error) };
   const reply = details.response?.split(/\r?\n/)[0]?.trim();
   const said = reply ? ` (the relay said "${reply}")` : '';

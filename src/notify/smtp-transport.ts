@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { format } from 'node:util';
 import { createTransport } from 'nodemailer';
 import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
 import type { SendMail } from './mail-sender.js';
 import type { EmailConfig, SmtpConfig } from './notify-config.js';
-import { readPassword } from './password-file.js';
 import { explainSmtpError, formatSmtpFailure, type SmtpFailure } from './smtp-errors.js';
 import { decideTlsPolicy } from './smtp-policy.js';
 
@@ -29,11 +27,13 @@ export class SmtpSendError extends Error {
 
 /**
  * nodemailer options for a relay, after decideTlsPolicy: required TLS never falls back to clear
- * text, `none` never upgrades, `auto` upgrades when offered; password and CA are read now, so a
- * rotated file is used.
+ * text, `none` never upgrades, `auto` upgrades when offered; password and CA come from
+ * `smtp.secrets`, read at config load.
  */
 export function buildTransportOptions(smtp: SmtpConfig, options: SmtpSendOptions = {}): SMTPTransportOptions {
   const transcript = options.onTranscript;
+  // read at config load (parseNotifyConfig): nothing here touches a file, so a send cannot block the loop
+  const { secrets } = smtp;
   // nodemailer tags what the relay said with {tnx: 'server'} and what it sent with {tnx: 'client'}
   const logLine = (...args: unknown[]): void => {
     const tnx = (args.find((arg) => typeof arg === 'object' && arg !== null) as { tnx?: string } | undefined)?.tnx;
@@ -53,11 +53,11 @@ export function buildTransportOptions(smtp: SmtpConfig, options: SmtpSendOptions
     greetingTimeout: smtp.timeoutMs,
     socketTimeout: smtp.timeoutMs,
     ...(smtp.user !== undefined && smtp.password !== undefined
-      ? { auth: { user: smtp.user, pass: readPassword(smtp.password, options.env) } }
+      ? { auth: { user: smtp.user, pass: secrets.password ?? '' } }
       : {}),
     tls: {
       rejectUnauthorized: policy.verify,
-      ...(smtp.caFile === undefined ? {} : { ca: readFileSync(smtp.caFile, 'utf8') }),
+      ...(secrets.ca === undefined ? {} : { ca: secrets.ca }),
     },
     ...(transcript
       ? { debug: true, logger: { trace: logLine, debug: logLine, info: logLine, warn: logLine, error: logLine, fatal: logLine } }

@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -101,6 +102,38 @@ describe('the status file', () => {
     showStatus({ print: (line) => printed.push(line) }, { stateDir: dir, json: true }, NOW, () => true);
     expect(JSON.parse(printed.join('\n'))).toMatchObject({ agent: { state: 'running' }, mounts: [{ name: 'data' }, { name: 'mfs' }] });
     expect(readFileSync(join(dir, 'status.json'), 'utf8')).toContain('"version": 1');
+  });
+
+  it('when a symlink is planted at the temp file then the write neither follows it nor leaves it as status.json', () => {
+    dir = mkdtempSync(join(tmpdir(), 'ha-mount-state-'));
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'root-owned content\n');
+    const state = join(dir, 'state');
+    writeStatusFile(state, status);
+    symlinkSync(victim, join(state, `status.json.${process.pid}.tmp`));
+    writeStatusFile(state, status);
+    expect(readFileSync(victim, 'utf8')).toBe('root-owned content\n');
+    expect(lstatSync(join(state, 'status.json')).isFile()).toBe(true);
+    expect(readStatusFile(state)).toEqual(status);
+  });
+
+  it('when the state folder is writable by group or others then writing refuses with a clear error', () => {
+    dir = mkdtempSync(join(tmpdir(), 'ha-mount-state-'));
+    chmodSync(dir, 0o777);
+    expect(() => writeStatusFile(dir!, status)).toThrow(/writable by group or others \(mode 777\).*chmod 755/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('when the state folder belongs to another user then writing refuses with a clear error', () => {
+    dir = mkdtempSync(join(tmpdir(), 'ha-mount-state-'));
+    chownSync(dir, 65_534, 65_534);
+    expect(() => writeStatusFile(dir!, status)).toThrow(/owned by uid 65534, not root/);
+  });
+
+  it('when status.json is a FIFO then status refuses at once instead of blocking on it', () => {
+    dir = mkdtempSync(join(tmpdir(), 'ha-mount-state-'));
+    execFileSync('mkfifo', [join(dir, 'status.json')]);
+    expect(() => showStatus({ print: () => undefined }, { stateDir: dir! })).toThrow(/is a FIFO, not a regular file/);
   });
 
   it('when HA_MOUNT_STATE_DIR is set then it is the state folder unless an option says otherwise', () => {

@@ -192,7 +192,7 @@ describe('ha-mount umount', () => {
     const { ctx, machine, out } = context({ mounts: [{ mountpoint: '/data', fstype: 'fuse.glusterfs', source: 'h:/v' }] });
     await runCli(['umount', '/data/', '--lazy'], ctx);
     expect(machine.commands).toEqual([{ file: 'umount', args: ['-l', '/data'] }]);
-    expect(out).toEqual(['unmounted /data (lazy)']);
+    expect(out).toEqual(['/data: detached lazily as asked (umount -l); no client process was left']);
   });
   it('when nothing is mounted then it says so with exit 32', async () => {
     const { ctx } = context();

@@ -128,7 +128,7 @@ describe('e-mail over real SMTP (STARTTLS + AUTH)', () => {
     expect(second.messages).toHaveLength(3);
   });
 
-  it('when the password is wrong then the mail is retried, not dropped, and goes out once the file is fixed', async () => {
+  it('when the password is wrong then the mail is retried, not dropped, and goes out once the file is fixed and reloaded', async () => {
     const server = await startServer();
     const clock = createFakeClock();
     const { writeFile } = await import('node:fs/promises');
@@ -141,6 +141,7 @@ describe('e-mail over real SMTP (STARTTLS + AUTH)', () => {
       await vi.waitFor(() => expect(notifier.status().email?.failedAttempts).toBe(1), { timeout: 15_000, interval: 20 });
       expect(lines.some((line) => String(line.msg).includes('EAUTH'))).toBe(true);
       await writeFile(fixture.passwordFile, `${SMTP_PASS}\n`, { mode: 0o600 });
+      config.smtp.secrets.reload(); // what the agent does on SIGHUP or a config edit: the send never reads the file
       await clock.advance(config.retry.baseMs);
       await waitForMessages(server, 1);
     } finally {

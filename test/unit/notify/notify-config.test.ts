@@ -110,7 +110,7 @@ describe('parseNotifyConfig', () => {
   it('when to is missing or an address is malformed then file, line and key are named', () => {
     expect(parseError('notify:\n  email:\n    smtp: { host: h }\n').message).toMatch(/^\/etc\/ha-mount\/ha-mount\.yaml:\d+: notify\.email\.to: expected one or more mail addresses/);
     expect(parseError('notify:\n  email:\n    to: [ok@x.y, not-an-address]\n    smtp: { host: h }\n').message).toBe(
-      '/etc/ha-mount/ha-mount.yaml:3: notify.email.to[1]: expected a mail address like ops@example.com, found "not-an-address"',
+      '/etc/ha-mount/ha-mount.yaml:3: notify.email.to[1]: "not-an-address": there is no @; expected one mail address like ops@example.com or Ops <ops@example.com>',
     );
   });
 

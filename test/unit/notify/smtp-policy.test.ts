@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { SmtpConfig } from '../../../src/notify/notify-config.js';
-import { explainSmtpError, formatSmtpFailure } from '../../../src/notify/smtp-errors.js';
+import { explainSmtpError, formatSmtpFailure, type SmtpRelay } from '../../../src/notify/smtp-errors.js';
 import { decideTlsPolicy, isLoopbackHost } from '../../../src/notify/smtp-policy.js';
 
-const smtp = (overrides: Partial<SmtpConfig>): SmtpConfig => ({ host: '127.0.0.1', port: 25, security: 'auto', timeoutMs: 5_000, ...overrides });
+const smtp = (overrides: Partial<SmtpRelay>): SmtpRelay => ({ host: '127.0.0.1', port: 25, security: 'auto', timeoutMs: 5_000, ...overrides });
 
 describe('decideTlsPolicy', () => {
   it.each([

@@ -147,10 +147,10 @@ export function recordingMachine(plan: MachinePlan): { deps: MounterDeps; record
       const root = '22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n';
       return root + mounts.map((mount, index) => `${100 + index} 22 0:${50 + index} / ${mount.mountpoint} rw,relatime shared:2 - ${mount.fstype} ${mount.source} rw,user_id=0\n`).join('');
     },
-    stat: async (path) => {
-      if (path === plan.fileAt) return { isDirectory: () => false };
-      if (plan.anyPathExists || KNOWN_DIRECTORIES.includes(path)) return { isDirectory: () => true };
-      throw Object.assign(new Error(`${plan.statError}: ${path}`), { code: plan.statError });
+    checkDirectory: async (path) => {
+      if (path === plan.fileAt) return { ok: false, code: 'ENOTDIR', detail: 'Not a directory' };
+      if (plan.anyPathExists || KNOWN_DIRECTORIES.includes(path)) return { ok: true, real: path };
+      return { ok: false, code: plan.statError, detail: `${plan.statError}: ${path}` };
     },
     isRoot: () => plan.root,
     clock: {
