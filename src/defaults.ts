@@ -93,7 +93,10 @@ export const DEFAULTS = {
     retryBaseMs: 1_000, // first retry after a failed send: a relay restart takes about a second
     retryCapMs: 60_000, // during a long SMTP outage, one attempt a minute: quick delivery once it ends, no log storm
     smtpTimeoutMs: 10_000, // connect, greeting and each reply; a live relay answers in ms, a black hole must not hold the queue
-    smtpPorts: { starttls: 587, tls: 465, none: 25 }, // submission, submissions (RFC 8314) and plain relay ports
+    smtpPorts: { starttls: 587, tls: 465, relay: 25 }, // submission, submissions (RFC 8314) and the relay port a local MTA listens on
+    // STARTTLS when offered, plain otherwise, required once a password would cross the network: what
+    // works with the MTA a client already has (keepalived's smtp_server 127.0.0.1, Debian's exim4)
+    smtpSecurity: 'auto',
     listMax: 50, // changes listed in one mail; a storm folds more, the mail counts them and stays readable
     closeDrainMs: 5_000, // at shutdown, keep sending this long; well under systemd's 90 s stop timeout
     hookTimeoutMs: 10_000, // keepalived's default script timeout is 5 s; mail(1) can be slower
@@ -122,6 +125,8 @@ export const DEFAULTS = {
     prefix: '/', // install root; a temp folder for tests or packaging
     unitDir: 'lib/systemd/system', // vendor unit folder under the prefix (/etc/systemd/system stays the admin's)
     sbinDir: 'sbin', // mount(8) looks for mount.TYPE in /sbin (then /sbin/fs.d, /sbin/fs)
+    manDir: 'usr/share/man', // man(1)'s system path; pages come from dist/man/ (npm run build)
+    manPages: ['ha-mount.8', 'mount.ha.8', 'ha-mount.yaml.5'], // what npm run build writes to dist/man/
     manifestPath: 'var/lib/ha-mount/install-manifest.json', // what install created, so uninstall removes exactly that
   },
 
