@@ -16,6 +16,13 @@ export interface BackendEnvironment {
   dryRun?: boolean;
 }
 
+/** What a backend reads in a failed mount command's output. */
+export interface FailureHint {
+  hint: string;
+  /** the server answered but refuses clients in its current role (a shadow master) */
+  refusesClients: boolean;
+}
+
 /** An option a backend cannot take, and why. */
 export interface OptionProblem {
   option: string;
@@ -46,6 +53,10 @@ export interface Backend {
   checkOptions?(options: readonly string[]): OptionProblem[];
   /** true when a recognised mountinfo entry is the volume `spec` asks for (when the source says) */
   sameVolume?(entry: MountInfoEntry, spec: MountSpec): boolean;
+  /** why a recognised entry is not `spec`'s mount ("it is the meta filesystem..."), undefined when it is */
+  explainMismatch?(entry: MountInfoEntry, spec: MountSpec): string | undefined;
+  /** a hint for a failed mount command's output (e.g. a shadow master refusing clients), undefined when none */
+  explainFailure?(output: string): FailureHint | undefined;
   /** true when this backend needs `mfsmount --version` in its environment */
   readonly needsMfsmountVersion?: boolean;
   /** the client speaks IPv4 only (MooseFS 3.0, LizardFS 3.12): IPv6 addresses are not candidates */

@@ -1,11 +1,15 @@
 // What MooseFS and LizardFS share: both clients are called mfsmount, take -H/-P/-S, listen on
-// 9421 and show as `mfs#HOST:PORT` with fstype `fuse` in mountinfo. Which one is installed is read
-// from `mfsmount --version`, because the wrong client gives a mount that looks fine and hangs.
+// 9421 and show in mountinfo in the same two forms (mfs-source.ts), so a mount's fstype and source
+// never say which project made it. Which client is installed is read from `mfsmount --version`
+// (the wrong client gives a mount that looks fine and hangs); which one serves a mount, from its
+// daemon's command line: MooseFS's mfsmount renames itself "mfsmount (mounted on: DIR)" (3.0 and
+// 4.x, mfsclient/mfsmount.c), LizardFS's keeps its argv (it has no process-title code).
 import { ExitCode, HaMountError } from '../errors.js';
 import type { MountInfoEntry } from '../mount/mountinfo.js';
 import type { BackendName, Command, MountSpec } from '../types.js';
-import type { Backend, BackendEnvironment, OptionProblem, ServerChoice } from './backend.js';
+import type { Backend, BackendEnvironment, FailureHint, OptionProblem, ServerChoice } from './backend.js';
 import { optionKey } from './option-token.js';
+import { explainMfsMismatch, parseMfsMountSource } from './mfs-source.js';
 import { buildUmountCommand, trimSlash } from './unmount.js';
 
 /** Which project an installed mfsmount comes from. */
@@ -81,30 +85,51 @@ export function buildMfsMountCommand(variant: MfsVariant, spec: MountSpec, choic
   return { file: 'mfsmount', args };
 }
 
-/** Splits `mfs#HOST:PORT` into its host. */
-function mfsSourceHost(source: string): string | undefined {
-  const match = /^mfs#(.+):(\d+)$/.exec(source);
-  return match?.[1]?.replace(/^\[(.*)\]$/, '$1');
-}
-
 // mfsmount options that take a separate value argument
 const VALUE_FLAGS = new Set(['-H', '-P', '-S', '-o', '-c', '-B', '-L']);
+// LizardFS 3.13 also installs mfsmount3, its libfuse3 build (src/mount/fuse/CMakeLists.txt)
+const MFSMOUNT_PROGRAMS: Record<MfsFlavor, ReadonlySet<string>> = { moosefs: new Set(['mfsmount']), lizardfs: new Set(['mfsmount', 'mfsmount3']) };
 
-/**
- * True when argv is an mfsmount serving `mountpoint`. A daemonised MooseFS 3.0 mfsmount rewrites
- * its command line to the single string "mfsmount (mounted on: /path)" (seen on the lab).
- */
-export function isMfsDaemonFor(argv: readonly string[], mountpoint: string): boolean {
-  const wanted = trimSlash(mountpoint);
-  const title = /^(?:\S*\/)?mfsmount \(mounted on: (.*)\)$/.exec(argv[0] ?? '');
-  if (title) return trimSlash(title[1] ?? '') === wanted;
-  if (argv[0]?.split('/').pop() !== 'mfsmount') return false;
+/** The mountpoint of a MooseFS mfsmount that renamed itself "mfsmount (mounted on: DIR)" (seen on the lab), else undefined. Pure. */
+export function readMooseTitle(argv: readonly string[]): string | undefined {
+  return /^(?:\S*\/)?mfsmount \(mounted on: (.*)\)$/.exec(argv[0] ?? '')?.[1];
+}
+
+/** True when argv is an mfsmount of `flavor` started for `mountpoint`, its command line as given. Pure. */
+function servesByArgv(flavor: MfsFlavor, argv: readonly string[], mountpoint: string): boolean {
+  if (!MFSMOUNT_PROGRAMS[flavor].has(argv[0]?.split('/').pop() ?? '')) return false;
   for (let index = 1; index < argv.length; index += 1) {
     const arg = argv[index] ?? '';
     if (VALUE_FLAGS.has(arg)) index += 1;
-    else if (arg !== '' && !arg.startsWith('-') && trimSlash(arg) === wanted) return true;
+    else if (arg !== '' && !arg.startsWith('-') && trimSlash(arg) === trimSlash(mountpoint)) return true;
   }
   return false;
+}
+
+/**
+ * True when argv is an mfsmount of `flavor` serving `mountpoint`. A MooseFS daemon shows its title
+ * once running, its argv in its first moments; a LizardFS daemon always shows its argv, and a
+ * titled one is MooseFS's, never LizardFS's.
+ */
+export function isMfsDaemonOf(flavor: MfsFlavor, argv: readonly string[], mountpoint: string): boolean {
+  const title = readMooseTitle(argv);
+  if (title !== undefined) return flavor === 'moosefs' && trimSlash(title) === trimSlash(mountpoint);
+  return servesByArgv(flavor, argv, mountpoint);
+}
+
+/** Hint for an mfsmount that reached a master but got no session; undefined for other failures. Pure. */
+export function explainMfsFailure(output: string): FailureHint | undefined {
+  // LizardFS's mfsmount (src/mount/lizard_client.cc fs_init) when the master refuses the client,
+  // which a shadow master does until it is promoted
+  if (/Can't initialize connection with master server/i.test(output)) {
+    return { hint: 'the server answered but refused a client session: a LizardFS shadow master does this until it is promoted; mount through the VIP or the active master', refusesClients: true };
+  }
+  return undefined;
+}
+
+function explainMismatch(entry: MountInfoEntry, subdir: string): string | undefined {
+  const source = parseMfsMountSource(entry);
+  return source === undefined ? 'it is not a MooseFS or LizardFS mount' : explainMfsMismatch(source, subdir);
 }
 
 /** A MooseFS or LizardFS backend from its variant. */
@@ -116,9 +141,12 @@ export function createMfsBackend(variant: MfsVariant): Backend {
     ipv4Only: true,
     buildMountCommand: (spec, choice, env) => buildMfsMountCommand(variant, spec, choice, env),
     buildUnmountCommand: buildUmountCommand,
-    recognizes: (entry: MountInfoEntry) => entry.fstype.startsWith('fuse') && mfsSourceHost(entry.source) !== undefined,
-    serverOf: (entry) => mfsSourceHost(entry.source),
-    isDaemonFor: isMfsDaemonFor,
+    recognizes: (entry: MountInfoEntry) => parseMfsMountSource(entry) !== undefined,
+    serverOf: (entry) => parseMfsMountSource(entry)?.host,
+    isDaemonFor: (argv, mountpoint) => isMfsDaemonOf(variant.name, argv, mountpoint),
     checkOptions: (options) => checkMfsOptions(variant, options),
+    sameVolume: (entry, spec) => explainMismatch(entry, spec.subdir) === undefined,
+    explainMismatch: (entry, spec) => explainMismatch(entry, spec.subdir),
+    explainFailure: explainMfsFailure,
   };
 }

@@ -1,4 +1,5 @@
 import type { Command } from '../types.js';
+import type { LizardInstall } from './lizardfs.js';
 
 /** One simulated host of the lab: its own network namespace on the lab bridge. */
 export interface LabHost {
@@ -30,8 +31,17 @@ export interface LabOptions {
   gluster?: boolean;
   /** MooseFS master, metalogger, chunkservers and VIP (default false) */
   moosefs?: boolean;
+  /** run LizardFS's daemons from this install in the MooseFS topology (needs moosefs: true): the standby is a shadow master */
+  lizardfs?: LizardInstall;
   /** progress lines for slow steps (install, cluster start) */
   onProgress?: (message: string) => void;
+}
+
+/** Processes a fault stopped with SIGSTOP. */
+export interface Frozen {
+  pids: number[];
+  /** SIGCONT to each of them (a pid already gone is skipped); safe to call twice */
+  thaw(): Promise<void>;
 }
 
 /** Fault injection: each function the tests and the demo call. */
@@ -54,6 +64,14 @@ export interface LabFaults {
   stopBrick(host: LabHost): Promise<void>;
   /** `gluster volume start rep_vol1 force`; resolves once the brick is online and the clients reconnected to it */
   startBrick(host: LabHost): Promise<void>;
+  /**
+   * SIGSTOP every brick process (glusterfsd) of every GlusterFS server, by pid: connections stay
+   * open and nothing answers, so every access through a mount of the volume hangs (until the
+   * client's ping timeout). `thaw` sends SIGCONT to exactly those pids; call it in a finally.
+   */
+  freezeBricks(): Promise<Frozen>;
+  /** SIGSTOP the FUSE client serving `mountpoint` (as killClientDaemon finds it): every access to that one mount hangs; `thaw` resumes it */
+  freezeClientDaemon(mountpoint: string): Promise<Frozen>;
   /**
    * kill the MooseFS master host, start `mfsmaster -a` on the standby from its metalogger's data;
    * resolves once keepalived moved the VIP there. `afterCrash` runs once the old master is dead

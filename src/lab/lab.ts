@@ -10,6 +10,7 @@ import { LAB_DEFAULTS } from './lab-defaults.js';
 import { labError } from './lab-error.js';
 import type { Lab, LabOptions } from './lab-types.js';
 import { seedMasterMetadata, waitForChunkserver, waitForMetalogger } from './moosefs.js';
+import { startLizard } from './lizardfs-lab.js';
 import { prepareNamespaceFolder } from './mountns.js';
 import { claimSubnet, createNetwork } from './netns.js';
 import { generatePrefix, isValidPrefix, type LabPlan, planLab, toLabHost } from './plan.js';
@@ -63,6 +64,7 @@ async function startGluster(ctx: LabContext, runtime: LabRuntime): Promise<void>
 async function startMoose(ctx: LabContext, runtime: LabRuntime): Promise<void> {
   const moose = ctx.plan.moosefs;
   if (!moose) return;
+  if (moose.lizardfs) return startLizard(ctx, runtime);
   ctx.progress('MooseFS: starting master, metalogger and chunkservers');
   seedMasterMetadata(moose.master);
   await runtime.startRole(moose.master, 'mfsmaster');
@@ -193,6 +195,10 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     progress(`lab ${prefix}: claiming a subnet and building the network`);
     const subnetIndex = await claimSubnet(ctx);
     ctx.plan = planLab({ prefix, subnetIndex, gluster: wantGluster, moosefs: wantMoose });
+    if (options.lizardfs !== undefined) {
+      if (!ctx.plan.moosefs) throw labError('ha-mount.lab.command', 'a LizardFS lab runs in the MooseFS topology: start it with { moosefs: true, lizardfs }');
+      ctx.plan.moosefs.lizardfs = options.lizardfs;
+    }
     const runtime = new LabRuntime(ctx);
     await createNetwork(ctx);
     await prepareNamespaceFolder(ctx);

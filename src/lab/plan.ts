@@ -1,3 +1,4 @@
+import type { LizardInstall } from './lizardfs.js';
 import { LAB_DEFAULTS } from './lab-defaults.js';
 import type { LabHost } from './lab-types.js';
 
@@ -26,7 +27,8 @@ export interface LabPlan {
   switchNetns: string;
   hosts: PlannedHost[];
   gluster?: { vip: string; servers: [PlannedHost, PlannedHost] };
-  moosefs?: { vip: string; master: PlannedHost; standby: PlannedHost; chunkservers: PlannedHost[] };
+  /** with `lizardfs`, LizardFS's daemons run there instead: the standby is a shadow master */
+  moosefs?: { vip: string; master: PlannedHost; standby: PlannedHost; chunkservers: PlannedHost[]; lizardfs?: LizardInstall };
   client: PlannedHost;
 }
 

@@ -5,6 +5,7 @@ import { LAB_DEFAULTS } from './lab-defaults.js';
 import { labError } from './lab-error.js';
 import { startKeepalived } from './keepalived.js';
 import { MOOSEFS_PORTS, mooseFolders, startMooseDaemon, waitForMaster } from './moosefs.js';
+import { startLizardRole } from './lizardfs-lab.js';
 import { removeHostAddress } from './netns.js';
 import type { HostRole, PlannedHost } from './plan.js';
 import { findProcessesInNamespaces, killProcesses, readNamespaceInode } from './procs.js';
@@ -25,6 +26,8 @@ export class LabRuntime {
   /** Starts one role on a host; resolves once the daemon is up where that can be seen locally. */
   async startRole(host: PlannedHost, role: HostRole): Promise<number> {
     const { plan } = this.ctx;
+    const lizard = plan.moosefs?.lizardfs;
+    if (lizard && (role === 'mfsmaster' || role === 'mfsmetalogger' || role === 'mfschunkserver')) return startLizardRole(this.ctx, lizard, host, role);
     switch (role) {
       case 'glusterd':
         return startGlusterd(this.ctx, host);

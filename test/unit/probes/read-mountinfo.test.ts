@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readMountInfo } from '../../../src/probes/mount-presence.js';
+import { readMountInfo } from '../../../src/mount/mountinfo.js';
 
 describe('readMountInfo', () => {
   it('when the mount table has not changed then the same frozen parse is returned, without parsing again', () => {
