@@ -47,6 +47,7 @@ export function createAgentHookFactory(reload: ReloadWatch = {}): AgentHookFacto
       // every step of a supervisor is bounded by a deadline, the mount command's being the longest
       onProgress: (name) => watchdog.heartbeat(name, { nextWithinMs: DEFAULTS.commands.mountTimeoutMs + DEFAULTS.probe.timeoutMs }),
       metrics,
+      mountInfo: metrics,
       onStarted: async (agent) => {
         if (metricsConfig.enabled) {
           server = await startMetricsServer(metrics, metricsConfig).catch((error: unknown) => {

@@ -6,6 +6,8 @@ import type { Logger } from '../log/logger.js';
 import { mountSpec, unmountMountpoint } from '../mount/mounter.js';
 import { createMounterDeps, type MounterDeps } from '../mount/mounter-deps.js';
 import { spawnRunner } from '../mount/spawn-runner.js';
+import type { HaMountMetrics } from '../metrics/metrics.js';
+import { describeMountSpec } from '../metrics/mount-info.js';
 import { GlusterLogReader, glusterLogPath } from '../probes/gluster-log.js';
 import { readMountInfo } from '../probes/mount-presence.js';
 import { createProbeRunner } from '../probes/probe-runner.js';
@@ -22,6 +24,8 @@ export interface SupervisorHooks {
   onTransition?(event: TransitionEvent): void;
   onProgress?(name: string): void;
   metrics?: SupervisorMetrics;
+  /** the fleet series: what each mount is, and whether its servers answered the last reachability check */
+  mountInfo?: Pick<HaMountMetrics, 'describeMount' | 'setServersReachable'>;
 }
 
 const UNMOUNT_TOOLS = new Set(['umount', 'fusermount', 'fusermount3']);
@@ -67,6 +71,7 @@ export function createSupervisorDeps(spec: MountSpec, options: { logger: Logger;
   const backend: Backend = getBackend(spec.backend);
   const mounterDeps = createAgentMounterDeps(spec, env);
   const probe = createProbeRunner();
+  options.hooks?.mountInfo?.describeMount(spec.name, describeMountSpec(spec));
   const deps: SupervisorDeps = {
     clock: systemClock,
     random: Math.random,
@@ -82,7 +87,11 @@ export function createSupervisorDeps(spec: MountSpec, options: { logger: Logger;
       },
     },
     killDaemon: (daemon, mountpoint, options) => killDaemon(daemon, mountpoint, { proc: systemProc, backend, clock: systemClock, signal: sendSignal }, options),
-    checkServers: (target) => checkServers(target.servers, backend.defaultPort),
+    checkServers: async (target) => {
+      const check = await checkServers(target.servers, backend.defaultPort);
+      options.hooks?.mountInfo?.setServersReachable(spec.name, check.answered !== undefined);
+      return check;
+    },
     runPostRemount: async (command) => {
       const result = await spawnRunner(command, { timeoutMs: DEFAULTS.repair.postRemountTimeoutMs, cwd: '/' });
       if (result.exitCode !== 0) throw new Error(`post-remount ${command.file} failed: ${result.spawnError ?? result.stderr.split('\n').pop() ?? ''} (exit ${result.exitCode ?? result.signal})`);
