@@ -132,11 +132,10 @@ async function measurePrometheus(targets: number, mounts: number, seconds: numbe
     const scrapeP50 = await query('quantile(0.5, scrape_duration_seconds{job="ha-mount"})');
     const scrapeP99 = await query('quantile(0.99, scrape_duration_seconds{job="ha-mount"})');
     const bytes = await query('sum(scrape_body_size_bytes{job="ha-mount"})');
-    const ruleS = await query('max(prometheus_rule_group_last_duration_seconds)') ;
-    const ruleFromSelf = readMetric(last, 'prometheus_rule_group_last_duration_seconds\\{rule_group="[^"]*"\\}');
+    const groups = [...last.matchAll(/^prometheus_rule_group_last_duration_seconds\{rule_group="[^"]*;([^"]+)"\} (\S+)$/gm)].map((match) => `${match[1]} ${(Number(match[2]) * 1000).toFixed(0)} ms`);
     const up = await query('sum(up{job="ha-mount"})');
     console.log(
-      `prometheus, ${targets} targets x ${mounts} mounts, ${elapsedS.toFixed(0)} s measured: ${up} up, head series ${series} (${(series / targets).toFixed(0)} per target), RSS ${(rss / 2 ** 20).toFixed(0)} MiB (${(rss / series).toFixed(0)} bytes per series), CPU ${(cpu * 100).toFixed(1)} % of a core, ingest ${(series / 15).toFixed(0)} samples/s, bytes per cycle ${(bytes / 2 ** 20).toFixed(2)} MiB (${(bytes / 15 / 1024).toFixed(0)} KiB/s), scrape p50 ${(scrapeP50 * 1000).toFixed(1)} ms p99 ${(scrapeP99 * 1000).toFixed(1)} ms, rule group ${((Number.isFinite(ruleS) ? ruleS : ruleFromSelf) * 1000).toFixed(1)} ms`,
+      `prometheus, ${targets} targets x ${mounts} mounts, ${elapsedS.toFixed(0)} s measured: ${up} up, head series ${series} (${(series / targets).toFixed(0)} per target), RSS ${(rss / 2 ** 20).toFixed(0)} MiB (${(rss / series).toFixed(0)} bytes per series), CPU ${(cpu * 100).toFixed(1)} % of a core, ingest ${(series / 15).toFixed(0)} samples/s, bytes per cycle ${(bytes / 2 ** 20).toFixed(2)} MiB (${(bytes / 15 / 1024).toFixed(0)} KiB/s), scrape p50 ${(scrapeP50 * 1000).toFixed(1)} ms p99 ${(scrapeP99 * 1000).toFixed(1)} ms, last evaluation of the rule groups: ${groups.join(', ')}`,
     );
   } finally {
     if (prometheus?.pid !== undefined && prometheus.exitCode === null) {
