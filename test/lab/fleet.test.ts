@@ -7,7 +7,10 @@
 // 1. every server of the volume down: 12 clients lose their mounts at once, and ONE grouped
 //    notification says so, naming 12 clients; recovery resolves it;
 // 2. one client frozen (its agent stopped with SIGSTOP, as a hung host): one notification naming
-//    that client; thawing it resolves it.
+//    that client; thawing it resolves it;
+// 3. one client cut off from the servers (unreachable routes in its namespace) while its FUSE
+//    clients die, so its agent cannot repair: one notification naming that client (both its
+//    mounts), resolved once the routes are back and the agent remounted.
 // The scrape cost per agent and the series per client are measured here as well (docs/fleet.md).
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -200,6 +203,37 @@ describe('a fleet of 12 clients behind Prometheus and Alertmanager', () => {
     const resolved = await waitUntil('the resolved notification for the thawed client', () => active.notifications().slice(before).find((n) => n.status === 'resolved'), 60_000, 250);
     expect(resolved.alerts[0]?.labels.instance).toBe(instanceOf(victim.host));
     expect(firing(active.notifications().slice(before))).toHaveLength(1);
+  }, 180_000);
+
+  it('when one client loses its routes to the servers and its FUSE clients die then one notification names that client, and recovery resolves it', async () => {
+    const active = stack as MonitoringStack;
+    await waitUntil('every alert before this fault resolved', async () => (await active.query('ALERTS{alertstate="firing"}')).length === 0, 60_000, 1_000);
+    const before = active.notifications().length;
+    const victim = agents[7];
+    if (victim === undefined) throw new Error('no eighth client');
+    const gluster = glusterOf(lab);
+    const storage = [gluster.vip, glusterServer(lab, 0).ip, glusterServer(lab, 1).ip];
+    const route = (action: 'add' | 'del', ip: string) => runCommand(lab.hostCommand(victim.host, { file: 'ip', args: ['route', action, 'unreachable', `${ip}/32`] }), { timeoutMs: 10_000 });
+    const faultAt = Date.now();
+    for (const ip of storage) expect((await route('add', ip)).exitCode).toBe(0);
+    try {
+      // the agent remounts a dead FUSE client at once: with no route to a server it cannot
+      for (const mount of victim.agent.status()?.mounts ?? []) if (mount.daemonPid !== undefined) process.kill(mount.daemonPid, 'SIGKILL');
+      const page = await waitUntil('a firing notification for the cut-off client', () => firing(active.notifications().slice(before))[0], 60_000, 250);
+      console.log(`[fleet] ${victim.host.name} cut off from the servers: notification after ${((page.at - faultAt) / 1000).toFixed(1)} s\n${describeNotifications(active.notifications().slice(before))}`);
+      expect(page.groupLabels).toEqual({ alertname: 'HaMountServersUnreachable', volume: 'rep_vol1' });
+      expect(page.alerts.map((alert) => alert.labels.mount).sort()).toEqual(['m1', 'm2']);
+      for (const alert of page.alerts) {
+        expect(alert.labels).toMatchObject({ scope: 'client', instance: instanceOf(victim.host) });
+        expect(alert.annotations.summary).toBe(`${instanceOf(victim.host)}: no server of volume rep_vol1 (${storage.join(',')}) answers this client`);
+      }
+    } finally {
+      for (const ip of storage) await route('del', ip);
+    }
+    const resolved = await waitUntil('the resolved notification for the client', () => active.notifications().slice(before).find((n) => n.status === 'resolved'), 60_000, 250);
+    expect(resolved.alerts.every((alert) => alert.labels.instance === instanceOf(victim.host))).toBe(true);
+    expect(firing(active.notifications().slice(before))).toHaveLength(1);
+    await victim.agent.waitForHealthy(['m1', 'm2'], 30_000);
   }, 180_000);
 
   it('when the fleet is scraped then each agent exports the same bounded set of series (scrape cost measured)', async () => {
