@@ -2,12 +2,13 @@
 // every run a fresh mount of rep_vol1 through the VIP from the client's network namespace,
 // unmounted before the next. Prints medians and the ratio. Run as root after `npm run build`:
 //   node dist/bench/mount-overhead.js [RUNS]
-import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, unlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, symlinkSync, unlinkSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLab } from '../src/lab/lab.js';
 import type { Lab } from '../src/lab/lab-types.js';
-import { spawnRunner } from '../src/mount/spawn-runner.js';
+import { runCommand } from '../src/exec/run.js';
+import { readMountInfo } from '../src/mount/mountinfo.js';
 import type { Command } from '../src/types.js';
 
 const runs = Number(process.argv[2] ?? 20);
@@ -22,16 +23,16 @@ function median(values: readonly number[]): number {
 }
 
 function isMounted(path: string): boolean {
-  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((line) => line.split(' ')[4] === path);
+  return readMountInfo().some((entry) => entry.mountpoint === path);
 }
 
 /** Runs a mount command, checks it mounted, unmounts; returns the mount command's wall time in ms. */
 async function timeMount(lab: Lab, command: Command, mountpoint: string): Promise<number> {
   const started = performance.now();
-  const result = await spawnRunner(lab.clientCommand(command), { timeoutMs: 30_000 });
+  const result = await runCommand(lab.clientCommand(command), { timeoutMs: 30_000 });
   const elapsed = performance.now() - started;
   if (result.exitCode !== 0 || !isMounted(mountpoint)) throw new Error(`${command.file} ${command.args.join(' ')} failed: ${result.stderr}`);
-  const unmounted = await spawnRunner({ file: 'umount', args: [mountpoint] }, { timeoutMs: 10_000 });
+  const unmounted = await runCommand({ file: 'umount', args: [mountpoint] }, { timeoutMs: 10_000 });
   if (unmounted.exitCode !== 0) throw new Error(`umount ${mountpoint}: ${unmounted.stderr}`);
   return elapsed;
 }

@@ -1,8 +1,9 @@
 // Process edges of the bench: spawn a program with its output in a file, stop it, find and kill
 // the FUSE daemons of one mountpoint.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { getBackend } from '../src/backends/registry.js';
+import { readMountInfo } from '../src/mount/mountinfo.js';
 import { findDaemons as findDaemonRefs } from '../src/probes/daemon.js';
 import { systemProc } from '../src/probes/proc.js';
 import type { BackendName, Command } from '../src/types.js';
@@ -67,7 +68,7 @@ export function killDaemons(mountpoint: string, backend: BackendName): number {
 
 /** True when something is mounted exactly at `path` (per /proc/self/mountinfo). */
 export function isMounted(path: string): boolean {
-  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((line) => line.split(' ')[4] === path);
+  return readMountInfo().some((entry) => entry.mountpoint === path);
 }
 
 export { sleep } from '../src/lab/procs.js';

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // argv in, exit status out: usage errors 1, HaMountError its mount(8) code, anything else 4.
+import './require-node.js';
 import { describeFailure, runCli } from '../src/cli/program.js';
 
 try {

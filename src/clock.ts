@@ -22,3 +22,8 @@ export const systemClock: Clock = {
   },
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
+
+/** Resolves after `ms` on `clock` (a fake clock's waits take no real time). */
+export function sleep(clock: Pick<Clock, 'setTimeout'>, ms: number): Promise<void> {
+  return new Promise((resolve) => clock.setTimeout(resolve, ms));
+}

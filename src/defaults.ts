@@ -33,9 +33,15 @@ export const DEFAULTS = {
     mountTimeoutMs: 30_000, // a FUSE mount here takes ~0.1 s; 30 s is generous before calling it failed
     umountTimeoutMs: 10_000, // lazy unmount returns at once; a plain one can hang behind a dead server
     daemonKillWaitMs: 2_000, // how long a lingering FUSE daemon gets after SIGTERM before SIGKILL
+    // a mountpoint (or the mount to unmount) is checked in a child killed after this: a local lookup
+    // answers in ms; one below a hung mount would block as long as the hang, holding boot with it
+    pathCheckTimeoutMs: 5_000,
     versionTimeoutMs: 3_000, // `mfsmount --version` answers at once; a stuck binary must not hold a mount
     verifyMountMs: 1_000, // a daemonised client may register its mount a moment after the helper returns
     verifyPollMs: 50, // how often mountinfo is re-read while waiting for the mount to appear
+    outputMax: 64 * 1024, // bytes kept per stream: a failing helper's message fits, a runaway one cannot fill memory
+    drainMs: 200, // a daemonised FUSE client can inherit a mount command's pipes: stop reading shortly after exit
+    killGraceMs: 500, // after the deadline's SIGKILL, a child in an uninterruptible call may not exit: settle anyway
   },
 
   probe: {
@@ -87,7 +93,10 @@ export const DEFAULTS = {
     retryBaseMs: 1_000, // first retry after a failed send: a relay restart takes about a second
     retryCapMs: 60_000, // during a long SMTP outage, one attempt a minute: quick delivery once it ends, no log storm
     smtpTimeoutMs: 10_000, // connect, greeting and each reply; a live relay answers in ms, a black hole must not hold the queue
-    smtpPorts: { starttls: 587, tls: 465, none: 25 }, // submission, submissions (RFC 8314) and plain relay ports
+    smtpPorts: { starttls: 587, tls: 465, relay: 25 }, // submission, submissions (RFC 8314) and the relay port a local MTA listens on
+    // STARTTLS when offered, plain otherwise, required once a password would cross the network: what
+    // works with the MTA a client already has (keepalived's smtp_server 127.0.0.1, Debian's exim4)
+    smtpSecurity: 'auto',
     listMax: 50, // changes listed in one mail; a storm folds more, the mail counts them and stays readable
     closeDrainMs: 5_000, // at shutdown, keep sending this long; well under systemd's 90 s stop timeout
     hookTimeoutMs: 10_000, // keepalived's default script timeout is 5 s; mail(1) can be slower
@@ -116,6 +125,16 @@ export const DEFAULTS = {
     prefix: '/', // install root; a temp folder for tests or packaging
     unitDir: 'lib/systemd/system', // vendor unit folder under the prefix (/etc/systemd/system stays the admin's)
     sbinDir: 'sbin', // mount(8) looks for mount.TYPE in /sbin (then /sbin/fs.d, /sbin/fs)
+    manDir: 'usr/share/man', // man(1)'s system path; pages come from dist/man/ (npm run build)
+    manPages: ['ha-mount.8', 'mount.ha.8', 'ha-mount.yaml.5'], // what npm run build writes to dist/man/
     manifestPath: 'var/lib/ha-mount/install-manifest.json', // what install created, so uninstall removes exactly that
+  },
+
+  log: {
+    // journald's native protocol socket (systemd.journal-fields(7)); the agent sends one datagram per
+    // line there when its stdout is the journal, so each line carries PRIORITY= and HA_MOUNT_NAME=
+    journalSocket: '/run/systemd/journal/socket',
+    // SYSLOG_IDENTIFIER=: what `journalctl -t ha-mount` and the line prefix show, like any daemon's name
+    syslogIdentifier: 'ha-mount',
   },
 } as const;

@@ -50,9 +50,9 @@ export class Agent {
     this.host = options.host ?? hostname();
   }
 
-  /** Loads every source and starts a supervisor per mount. Throws when a source cannot be read. */
-  async start(): Promise<MountChanges> {
-    const specs = await loadAllMounts(this.options.sources, this.options.logger);
+  /** Starts a supervisor per mount of `specs` (default: loads every source; throws when one cannot be read). */
+  async start(loaded?: readonly MountSpec[]): Promise<MountChanges> {
+    const specs = loaded ?? (await loadAllMounts(this.options.sources, this.options.logger));
     const changes = this.applyMounts(specs);
     this.writeStatusNow();
     // this timer is what keeps the agent's process alive (the supervisors' timers are unref'd)
@@ -61,9 +61,9 @@ export class Agent {
     return changes;
   }
 
-  /** Reloads every source and applies the result (SIGHUP, a file watcher). */
-  async reload(): Promise<MountChanges> {
-    const changes = this.applyMounts(await loadAllMounts(this.options.sources, this.options.logger));
+  /** Applies freshly loaded mounts (SIGHUP, a file watcher: src/agent/run-agent.ts loads them) and writes the status. */
+  reload(specs: readonly MountSpec[]): MountChanges {
+    const changes = this.applyMounts(specs);
     this.writeStatusNow();
     return changes;
   }

@@ -1,21 +1,21 @@
 import type { Backend } from '../backends/backend.js';
 import { getBackend } from '../backends/registry.js';
 import { DEFAULTS } from '../defaults.js';
-import type { Runner } from '../exec/run.js';
+import { runCommand, type Runner } from '../exec/run.js';
 import type { Logger } from '../log/logger.js';
 import { mountSpec, unmountMountpoint } from '../mount/mounter.js';
-import { createMounterDeps, type MounterDeps } from '../mount/mounter-deps.js';
-import { spawnRunner } from '../mount/spawn-runner.js';
+import { createMounterDeps } from '../mount/mounter-deps.js';
 import type { HaMountMetrics } from '../metrics/metrics.js';
 import { describeMountSpec } from '../metrics/mount-info.js';
 import { GlusterLogReader, glusterLogPath } from '../probes/gluster-log.js';
-import { readMountInfo } from '../probes/mount-presence.js';
+import { readMountInfo } from '../mount/mountinfo.js';
 import { createProbeRunner } from '../probes/probe-runner.js';
 import { systemProc } from '../probes/proc.js';
 import { systemClock } from '../clock.js';
 import { killDaemon, sendSignal } from '../supervisor/kill-daemon.js';
-import { checkServers } from '../supervisor/reachability.js';
-import type { SupervisorDeps, SupervisorMetrics } from '../supervisor/supervisor-types.js';
+import { resolveServers } from '../resolve/resolve-servers.js';
+import type { MountEvent } from '../supervisor/core-types.js';
+import type { SupervisorDeps } from '../supervisor/supervisor-types.js';
 import { buildScopeUnitName, wrapInScope } from '../supervisor/systemd-scope.js';
 import type { MountSpec, TransitionEvent } from '../types.js';
 
@@ -23,7 +23,8 @@ import type { MountSpec, TransitionEvent } from '../types.js';
 export interface SupervisorHooks {
   onTransition?(event: TransitionEvent): void;
   onProgress?(name: string): void;
-  metrics?: SupervisorMetrics;
+  /** every mount event (the metrics subscribe here) */
+  onEvent?(mount: string, event: MountEvent): void;
   /** the fleet series: what each mount is, and whether its servers answered the last reachability check */
   mountInfo?: Pick<HaMountMetrics, 'describeMount' | 'setServersReachable'>;
 }
@@ -31,37 +32,10 @@ export interface SupervisorHooks {
 const UNMOUNT_TOOLS = new Set(['umount', 'fusermount', 'fusermount3']);
 
 /** A runner that starts mount commands in their own systemd scope when under systemd (see wrapInScope). */
-export function createScopedRunner(mountName: string, env: NodeJS.ProcessEnv = process.env, runner: Runner = spawnRunner): Runner {
+export function createScopedRunner(mountName: string, env: NodeJS.ProcessEnv = process.env, runner: Runner = runCommand): Runner {
   return (command, options) => {
     const base = command.file.split('/').pop() ?? command.file;
     return runner(UNMOUNT_TOOLS.has(base) ? command : wrapInScope(command, buildScopeUnitName(mountName), env), options);
-  };
-}
-
-/**
- * Mounter edges for the agent: mount commands in a scope, and the mountpoint checks run as
- * `stat` and `realpath` children with deadlines, never in this process's thread pool (the path
- * may be a hung mount).
- */
-function createAgentMounterDeps(spec: MountSpec, env: NodeJS.ProcessEnv): MounterDeps {
-  const runner = createScopedRunner(spec.name, env);
-  const deps = createMounterDeps(runner);
-  return {
-    ...deps,
-    stat: async (path) => {
-      const result = await spawnRunner({ file: 'stat', args: ['--printf', '%F', '--', path] }, { timeoutMs: 5_000, env: { ...process.env, LC_ALL: 'C' } });
-      if (result.timedOut) return new Promise(() => undefined); // the mounter's own deadline reports it
-      if (result.exitCode !== 0) {
-        const code = /No such file or directory/.test(result.stderr) ? 'ENOENT' : /Not a directory/.test(result.stderr) ? 'ENOTDIR' : /Permission denied/.test(result.stderr) ? 'EACCES' : 'EIO';
-        throw Object.assign(new Error(result.stderr || `stat ${path} failed`), { code });
-      }
-      return { isDirectory: () => result.stdout === 'directory' };
-    },
-    // realpath lstat()s the mountpoint itself, the root of a possibly hung mount: a child with a deadline too
-    realpath: async (path) => {
-      const result = await spawnRunner({ file: 'realpath', args: ['-e', '--', path] }, { timeoutMs: 5_000, env: { ...process.env, LC_ALL: 'C' } });
-      return result.exitCode === 0 && result.stdout !== '' ? result.stdout : path;
-    },
   };
 }
 
@@ -69,7 +43,7 @@ function createAgentMounterDeps(spec: MountSpec, env: NodeJS.ProcessEnv): Mounte
 export function createSupervisorDeps(spec: MountSpec, options: { logger: Logger; host: string; hooks?: SupervisorHooks; env?: NodeJS.ProcessEnv; onTransition(event: TransitionEvent): void }): SupervisorDeps {
   const env = options.env ?? process.env;
   const backend: Backend = getBackend(spec.backend);
-  const mounterDeps = createAgentMounterDeps(spec, env);
+  const mounterDeps = createMounterDeps(createScopedRunner(spec.name, env)); // mountpoint checks run out of process, as for the CLI
   const probe = createProbeRunner();
   options.hooks?.mountInfo?.describeMount(spec.name, describeMountSpec(spec));
   const deps: SupervisorDeps = {
@@ -81,27 +55,31 @@ export function createSupervisorDeps(spec: MountSpec, options: { logger: Logger;
     readMounts: readMountInfo,
     proc: systemProc,
     mounts: {
-      mount: (target, { avoid }) => mountSpec(target, mounterDeps, { avoid }),
+      mount: (target, { avoid, resolution }) => mountSpec(target, mounterDeps, { avoid, resolution }),
       unmount: async (mountpoint, { lazy }) => {
         await unmountMountpoint(mountpoint, backend, { lazy }, mounterDeps);
       },
     },
     killDaemon: (daemon, mountpoint, options) => killDaemon(daemon, mountpoint, { proc: systemProc, backend, clock: systemClock, signal: sendSignal }, options),
-    checkServers: async (target) => {
-      const check = await checkServers(target.servers, backend.defaultPort);
-      options.hooks?.mountInfo?.setServersReachable(spec.name, check.answered !== undefined);
-      return check;
+    resolveServers: async (target, avoid) => {
+      const resolution = await resolveServers(target.servers, mounterDeps.resolver, { defaultPort: backend.defaultPort, avoid, ...(backend.ipv4Only ? { ipv4Only: true } : {}) });
+      options.hooks?.mountInfo?.setServersReachable(spec.name, resolution.reachable.length > 0);
+      return resolution;
     },
     runPostRemount: async (command) => {
-      const result = await spawnRunner(command, { timeoutMs: DEFAULTS.repair.postRemountTimeoutMs, cwd: '/' });
+      const result = await runCommand(command, { timeoutMs: DEFAULTS.repair.postRemountTimeoutMs, cwd: '/' });
       if (result.exitCode !== 0) throw new Error(`post-remount ${command.file} failed: ${result.spawnError ?? result.stderr.split('\n').pop() ?? ''} (exit ${result.exitCode ?? result.signal})`);
       options.logger.info({ mount: spec.name, command: command.file }, 'post-remount command done');
     },
-    openBrickSource: (target) => (target.backend === 'glusterfs' ? new GlusterLogReader(glusterLogPath(target.mountpoint, target.options)) : undefined),
+    openBrickSource: (target) => {
+      if (target.backend !== 'glusterfs') return undefined;
+      const path = glusterLogPath(target.mountpoint, target.options);
+      return new GlusterLogReader(path, { readMounts: readMountInfo, warn: (message) => options.logger.warn({ mount: spec.name, path }, message) });
+    },
     onTransition: options.onTransition,
     logger: options.logger,
   };
   if (options.hooks?.onProgress) deps.onProgress = options.hooks.onProgress;
-  if (options.hooks?.metrics) deps.metrics = options.hooks.metrics;
+  if (options.hooks?.onEvent) deps.onEvent = options.hooks.onEvent;
   return deps;
 }

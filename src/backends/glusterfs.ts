@@ -60,10 +60,25 @@ function checkPingTimeout(token: string): string | undefined {
   return `option ${token}: expected ping-timeout=N with N whole seconds from ${min} to ${max}, or ping-timeout=off (GlusterFS's 42 s default)`;
 }
 
-/** Checks GlusterFS options against what mount.glusterfs accepts and what ha-mount sets itself. */
+/**
+ * Checks GlusterFS options against what mount.glusterfs accepts and what ha-mount sets itself.
+ * The rule for the ping timeout: the last `ping-timeout=` wins (as for any repeated mount option),
+ * and a user `xlator-option=` is accepted only when that last one is `off`, because
+ * mount.glusterfs keeps only the last xlator-option and would silently drop ha-mount's timeout.
+ * Two user xlator-options are refused for the same reason: the first would be dropped.
+ */
 export function checkGlusterOptions(options: readonly string[]): OptionProblem[] {
   const problems: OptionProblem[] = [];
-  const pingOff = options.some((option) => option === `${PING_TIMEOUT_OPTION}=off`);
+  const lastPing = [...options].reverse().find((option) => optionKey(option) === PING_TIMEOUT_OPTION);
+  const pingOff = lastPing === `${PING_TIMEOUT_OPTION}=off`;
+  const xlators = options.filter((option) => optionKey(option) === 'xlator-option');
+  if (pingOff && xlators.length > 1) {
+    problems.push({
+      option: xlators[0] ?? '',
+      reason: `options ${xlators.join(', ')}: mount.glusterfs keeps only the last xlator-option, so all but the last would be dropped silently; give one xlator-option`,
+      unknown: false,
+    });
+  }
   for (const option of options) {
     const key = optionKey(option);
     const hasValue = optionValue(option) !== undefined;
@@ -76,7 +91,7 @@ export function checkGlusterOptions(options: readonly string[]): OptionProblem[]
       // mount.glusterfs keeps one xlator-option only: a second one would silently drop the ping timeout
       problems.push({
         option,
-        reason: `option ${option}: mount.glusterfs keeps only one xlator-option and ha-mount uses it for the client ping timeout; set the timeout with ping-timeout=N, or add ping-timeout=off to pass your own xlator-option`,
+        reason: `option ${option}: mount.glusterfs keeps only one xlator-option and ha-mount uses it for the client ping timeout${lastPing === undefined ? '' : ` (${lastPing}, the last ping-timeout given, is the one that counts)`}; set the timeout with ping-timeout=N, or make ping-timeout=off the last ping-timeout to pass your own xlator-option`,
         unknown: false,
       });
     } else if (key.startsWith('x-')) {
@@ -107,6 +122,10 @@ export function buildGlusterMountCommand(spec: MountSpec, choice: ServerChoice):
   const port = choice.chosen.port ?? PORT;
   const backups = choice.backups.filter((backup) => (backup.port ?? PORT) === port).map(backupHost);
   const pingTimeout = readPingTimeout(spec.options);
+  // checkGlusterOptions refuses this; kept here too because mount.glusterfs would drop the timeout without a word
+  if (pingTimeout !== undefined && spec.options.some((option) => optionKey(option) === 'xlator-option')) {
+    throw new HaMountError('ha-mount.option.invalid', `mount ${spec.name}: an xlator-option would replace ha-mount's ping timeout (mount.glusterfs keeps only the last one); set ping-timeout=off last to pass your own`, ExitCode.USAGE);
+  }
   const options = [
     ...(backups.length > 0 ? [`backup-volfile-servers=${[...new Set(backups)].join(':')}`] : []),
     ...(port === PORT ? [] : [`server-port=${port}`]),

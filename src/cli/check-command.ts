@@ -8,9 +8,10 @@ import { DEFAULTS } from '../defaults.js';
 import { ExitCode, HaMountError } from '../errors.js';
 import { NagiosCode, runCheck, type CheckReport } from '../probes/check.js';
 import { glusterLogPath, GlusterLogReader } from '../probes/gluster-log.js';
-import { readMountInfo } from '../probes/mount-presence.js';
+import { readMountInfo } from '../mount/mountinfo.js';
 import { createProbeRunner } from '../probes/probe-runner.js';
 import { systemProc } from '../probes/proc.js';
+import { escapeControl } from '../text/escape-control.js';
 import type { CliContext } from './program.js';
 
 interface CheckFlags {
@@ -60,7 +61,8 @@ export function registerCheckCommand(program: Command, context: CliContext): voi
     .option('--critical <duration>', `deadline: no answer by then is CRITICAL, hung (default ${DEFAULTS.probe.timeoutMs}ms)`)
     .action(async (mountpoint: string, flags: CheckFlags) => {
       const report = await checkMountpoint(mountpoint, flags);
-      context.print(report.line);
+      // one line for the monitoring system: paths, errors and brick names from the volume are escaped, line breaks included
+      context.print(escapeControl(report.line));
       context.exitStatus = report.code;
     });
 }

@@ -24,6 +24,7 @@ export function registerDemoCommand(program: Command, context: CliContext): void
         output: {
           line: (text) => context.print(text),
           colour: terminal,
+          ...(terminal && process.stdout.columns > 0 ? { columns: process.stdout.columns } : {}),
           ...(terminal ? { redraw: (lines: string[]) => process.stdout.write(`\x1b[H\x1b[2J${lines.join('\n')}\n`) } : {}),
         },
       });

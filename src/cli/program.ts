@@ -1,10 +1,11 @@
 // The ha-mount command line: one commander program; each subcommand registers itself with one
 // line below. `mount` is the default command, so `ha-mount rep_vol1 /data` mounts.
 import { Command, CommanderError } from 'commander';
-import { readFile } from 'node:fs/promises';
 import type { ReadText } from '../config/load-config.js';
 import { ExitCode, HaMountError } from '../errors.js';
 import { runCommand } from '../exec/run.js';
+import { escapeControl } from '../text/escape-control.js';
+import { readLocalText } from '../mount/local-path.js';
 import { createMounterDeps, type MounterDeps } from '../mount/mounter-deps.js';
 import { createAgentHookFactory } from '../agent/agent-hooks.js';
 import { registerAgentCommand } from './agent-command.js';
@@ -15,6 +16,7 @@ import { registerMountCommand } from './mount-command.js';
 import { registerNotifyTestCommand } from './notify-test-command.js';
 import { registerStatusCommand } from './status-command.js';
 import { registerUmountCommand } from './umount-command.js';
+import { formatVersion } from './version.js';
 
 /** What every subcommand gets: output and the edges it touches, so tests inject fakes. */
 export interface CliContext {
@@ -24,7 +26,7 @@ export interface CliContext {
   printError(line: string): void;
   /** the mounter's edges: exec, DNS, TCP connect, /proc, clock */
   mounterDeps(): MounterDeps;
-  /** reads the config file */
+  /** reads the config file (a local regular file only: never one on a network mount, never a FIFO) */
   readText: ReadText;
   /** a command's own exit status when it is not mount(8)'s (check's Nagios codes); bin/ exits with it */
   exitStatus?: number;
@@ -36,10 +38,11 @@ export type RegisterCommand = (program: Command, context: CliContext) => void;
 /** The real machine's context. */
 export function createCliContext(): CliContext {
   return {
-    print: (line) => process.stdout.write(`${line}\n`),
-    printError: (line) => process.stderr.write(`${line}\n`),
+    // the last guard before the terminal: text from a user, the config or the volume is in these lines
+    print: (line) => process.stdout.write(`${escapeControl(line, { keepNewlines: true })}\n`),
+    printError: (line) => process.stderr.write(`${escapeControl(line, { keepNewlines: true })}\n`),
     mounterDeps: () => createMounterDeps(runCommand),
-    readText: (path) => readFile(path, 'utf8'),
+    readText: async (path) => readLocalText('the file', path),
   };
 }
 
@@ -56,8 +59,9 @@ export function createProgram(context: CliContext = createCliContext()): Command
   const program = new Command('ha-mount')
     .description('High-availability mounts of GlusterFS, MooseFS and LizardFS: mount through a VIP or a server list, and keep them working')
     .option('-c, --config <file>', 'config file (default: /etc/ha-mount/ha-mount.yaml)')
+    .version(formatVersion('ha-mount'), '-V, --version', 'print the version and exit')
     .exitOverride()
-    .configureOutput({ writeOut: (text) => process.stdout.write(text), writeErr: (text) => process.stderr.write(text) })
+    .configureOutput({ writeOut: (text) => process.stdout.write(escapeControl(text, { keepNewlines: true })), writeErr: (text) => process.stderr.write(escapeControl(text, { keepNewlines: true })) })
     .showHelpAfterError('(run ha-mount --help for usage)');
   registerMountCommand(program, context);
   registerUmountCommand(program, context);
@@ -82,7 +86,7 @@ export async function runCli(argv: readonly string[], context: CliContext = crea
  */
 export function describeFailure(error: unknown): { exitCode: ExitCode; message?: string } {
   if (error instanceof CommanderError) return { exitCode: error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE };
-  if (error instanceof HaMountError) return { exitCode: error.exitCode, message: error.message };
+  if (error instanceof HaMountError) return { exitCode: error.exitCode, message: escapeControl(error.message, { keepNewlines: true }) };
   const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  return { exitCode: ExitCode.INTERNAL, message: `internal error: ${text}` };
+  return { exitCode: ExitCode.INTERNAL, message: escapeControl(`internal error: ${text}`, { keepNewlines: true }) };
 }

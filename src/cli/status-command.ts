@@ -1,9 +1,11 @@
 // `ha-mount status [--json]`: the agent's view of every mount, read from its status.json.
 import type { Command } from 'commander';
 import { describeAgentLiveness, readStatusFile, resolveStateDir } from '../agent/status-file.js';
+import { checkStatusDocument } from '../agent/status-check.js';
 import { buildStatusReport, formatStatus } from '../agent/status-format.js';
 import { ExitCode, HaMountError } from '../errors.js';
 import { systemProc } from '../probes/proc.js';
+import { escapeControl } from '../text/escape-control.js';
 import type { CliContext } from './program.js';
 
 interface StatusFlags {
@@ -27,8 +29,10 @@ export function showStatus(context: Pick<CliContext, 'print'>, flags: StatusFlag
       ExitCode.USAGE,
     );
   }
+  checkStatusDocument(status, `${stateDir}/status.json`);
   const liveness = describeAgentLiveness(status, now, exists);
-  if (flags.json) context.print(JSON.stringify(buildStatusReport(status, liveness), null, 2));
+  // JSON.stringify escapes C0 controls; escapeControl also the C1, line-separator and bidi ones
+  if (flags.json) context.print(escapeControl(JSON.stringify(buildStatusReport(status, liveness), null, 2), { keepNewlines: true }));
   else for (const line of formatStatus(status, liveness, now)) context.print(line);
 }
 

@@ -3,18 +3,31 @@ import type { Command } from 'commander';
 import { listBackends } from '../backends/registry.js';
 import { checkMountpointPath } from '../config/validate.js';
 import { ExitCode, HaMountError } from '../errors.js';
-import { unmountMountpoint } from '../mount/mounter.js';
+import type { Clock } from '../clock.js';
 import { findMountAt } from '../mount/mountinfo.js';
 import { readMountInfo } from '../mount/preflight.js';
+import { describeDetach, unmountForUser, type DetachDeps } from '../mount/unmount.js';
+import { systemProc } from '../probes/proc.js';
+import { killDaemon, sendSignal } from '../supervisor/kill-daemon.js';
 import type { CliContext } from './program.js';
+
+/** The real clock with timers that keep the command alive while it waits for a client to end (systemClock's are unref'd for the agent). */
+const commandClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 
 interface UmountFlags {
   lazy?: boolean;
   json?: boolean;
 }
 
-/** Unmounts the ha-mount filesystem on `path`; refuses other filesystems and says when nothing is mounted. */
-export async function runUmount(context: CliContext, path: string, flags: UmountFlags): Promise<void> {
+/**
+ * Unmounts the ha-mount filesystem on `path`; refuses other filesystems and says when nothing is
+ * mounted. A dead or hung mount is detached lazily and its leftover client ended (unmountForUser).
+ */
+export async function runUmount(context: CliContext, path: string, flags: UmountFlags, edges?: Pick<DetachDeps, 'proc' | 'killDaemon'>): Promise<void> {
   const checked = checkMountpointPath(path);
   if (!checked.ok) throw new HaMountError('ha-mount.usage', `mountpoint ${checked.problem}`, ExitCode.USAGE);
   const mountpoint = checked.value;
@@ -25,9 +38,17 @@ export async function runUmount(context: CliContext, path: string, flags: Umount
   if (backend === undefined) {
     throw new HaMountError('ha-mount.umount.foreign', `${mountpoint} is a ${entry.fstype} mount of ${entry.source}, not GlusterFS, MooseFS or LizardFS: use umount(8)`, ExitCode.USAGE);
   }
-  const outcome = await unmountMountpoint(mountpoint, backend, { lazy: flags.lazy === true }, deps);
-  if (flags.json) context.print(JSON.stringify({ mountpoint, unmounted: outcome.unmounted, lazy: flags.lazy === true, durationMs: Math.round(outcome.durationMs) }));
-  else context.print(`unmounted ${mountpoint}${flags.lazy ? ' (lazy)' : ''}`);
+  const outcome = await unmountForUser(mountpoint, backend, { lazy: flags.lazy === true }, {
+    ...deps,
+    proc: systemProc,
+    killDaemon: (daemon, target) => killDaemon(daemon, target, { proc: systemProc, backend, clock: commandClock, signal: sendSignal }),
+    ...edges,
+  });
+  if (!flags.json) context.print(describeDetach(outcome));
+  else {
+    const lazy = outcome.lazyBecause === undefined ? {} : { found: outcome.lazyBecause.state, why: outcome.lazyBecause.detail };
+    context.print(JSON.stringify({ mountpoint, unmounted: true, lazy: outcome.lazyBecause !== undefined, ...lazy, daemons: outcome.daemons, durationMs: Math.round(outcome.durationMs) }));
+  }
 }
 
 /** Registers `umount`. */
@@ -37,7 +58,7 @@ export function registerUmountCommand(program: Command, context: CliContext): vo
     .alias('unmount')
     .description('unmount a GlusterFS, MooseFS or LizardFS mount')
     .argument('<mountpoint>', 'where it is mounted')
-    .option('-l, --lazy', 'detach now, clean up when no longer busy (for a dead or hung mount)')
+    .option('-l, --lazy', 'detach now, clean up when no longer busy (a dead or hung mount is detached lazily without it)')
     .option('--json', 'print the result as JSON')
     .action((mountpoint: string, flags: UmountFlags) => runUmount(context, mountpoint, flags));
 }

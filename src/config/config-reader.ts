@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { ExitCode, HaMountError } from '../errors.js';
+import { escapeControl } from '../text/escape-control.js';
 import { parseDuration } from './duration.js';
 
 /**
@@ -53,7 +54,9 @@ export class ConfigReader {
 
   /** The child at `key` of a mapping (a reader with no node when absent). */
   child(key: string): ConfigReader {
-    const childPath = this.path === '' ? key : `${this.path}.${key}`;
+    // a key is text from the file: its path goes into messages, so control characters are shown escaped
+    const shownKey = escapeControl(key);
+    const childPath = this.path === '' ? shownKey : `${this.path}.${shownKey}`;
     if (!isMap(this.node)) return new ConfigReader(this.file, this.lines, undefined, childPath);
     const pair = this.node.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
     const value = pair?.value as Node | null | undefined;
@@ -146,7 +149,7 @@ export class ConfigReader {
     if (!this.exists) return 'nothing';
     if (isMap(this.node)) return 'a mapping';
     if (isSeq(this.node)) return 'a list';
-    if (isScalar(this.node)) return JSON.stringify(this.node.value);
+    if (isScalar(this.node)) return escapeControl(JSON.stringify(this.node.value) ?? String(this.node.value));
     return 'something else';
   }
 }

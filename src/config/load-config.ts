@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseBackendName } from '../backends/registry.js';
 import { ExitCode, HaMountError } from '../errors.js';
+import { checkPathTrust, checkScriptSecurity, type TrustedFileRole } from '../notify/script-security.js';
 import type { BackendName, HangPolicy, MountSpec, ProbeSettings, ServerAddress } from '../types.js';
 import { ConfigReader } from './config-reader.js';
 import { buildMountSpec } from './mount-spec.js';
@@ -23,12 +24,25 @@ export interface HaMountConfig {
   file: string;
   /** every mount, validated, with probe settings merged (mount over global over defaults) */
   mounts: MountSpec[];
+  /** where each of `mounts` is declared, same order: "FILE:LINE" of its entry */
+  origins: string[];
+  /** commands the file makes ha-mount run as root (post-remount, notify hooks), with FILE:LINE: KEY */
+  grants: CommandGrant[];
   /** the global probe settings (defaults where the file says nothing) */
   probe: ProbeSettings;
   /** sections other modules parse, e.g. parseNotifyConfig(config.sections.notify); a reader with no node when absent */
   sections: Record<DelegatedSection, ConfigReader>;
   /** false when the file did not exist and that was allowed (`missingOk`) */
   found: boolean;
+}
+
+/** A command the config file makes ha-mount run: its program and where the file says so. */
+export interface CommandGrant {
+  program: string;
+  /** "FILE:LINE: KEY.PATH" */
+  where: string;
+  /** post-remount programs are checked here; hook scripts by parseNotifyConfig */
+  kind: 'post-remount' | 'hook';
 }
 
 /** Reads a file's text; injected for tests. */
@@ -45,17 +59,49 @@ export function parseConfig(file: string, text: string): HaMountConfig {
   const root = ConfigReader.parse(file, text);
   root.rejectUnknownKeys(TOP_LEVEL_KEYS);
   const probe = parseProbeSettings(root.child('probe'), defaultProbeSettings());
-  const mounts = root.child('mounts').items().map((item) => parseMount(item, probe));
-  rejectDuplicates(root.child('mounts').items(), mounts);
+  const items = root.child('mounts').items();
+  const mounts = items.map((item) => parseMount(item, probe));
+  rejectDuplicates(items, mounts);
   const sections = Object.fromEntries(DELEGATED_SECTIONS.map((name) => [name, root.child(name)])) as Record<DelegatedSection, ConfigReader>;
-  return { file, mounts, probe, sections, found: true };
+  return { file, mounts, origins: items.map((item) => `${file}:${item.line}`), grants: listCommandGrants(file, items, sections.notify), probe, sections, found: true };
+}
+
+function listCommandGrants(file: string, items: readonly ConfigReader[], notify: ConfigReader): CommandGrant[] {
+  const grant = (reader: ConfigReader, program: string, kind: CommandGrant['kind']): CommandGrant => ({ program, where: `${file}:${reader.line}: ${reader.path}`, kind });
+  const postRemount = items.map((item) => item.child('post-remount')).filter((reader) => reader.exists).map((reader) => grant(reader, reader.items()[0]?.string() ?? '', 'post-remount'));
+  const hooks = notify.child('hooks');
+  const scripts = hooks.exists ? hooks.keys().filter((key) => key !== 'timeout').map((key) => grant(hooks.child(key), hooks.child(key).string() ?? '', 'hook')) : [];
+  return [...postRemount, ...scripts];
+}
+
+const POST_REMOUNT: TrustedFileRole = { what: 'the post-remount command', risk: 'change what ha-mount runs as root after a remount' };
+const CONFIG_FILE: TrustedFileRole = { what: 'the config file', risk: 'make ha-mount run commands of theirs as root (the file sets post-remount or notify.hooks)' };
+
+/**
+ * The checks of hook scripts, applied where a config file makes ha-mount run commands as root:
+ * every post-remount program (absolute, regular, executable, it and its folders root-owned and not
+ * writable by group or others), and the config file itself, since whoever can write it chooses
+ * those commands. Touches the file system; loadConfig calls it, parseConfig does not.
+ */
+export function checkCommandGrants(config: HaMountConfig): void {
+  for (const grant of config.grants) {
+    if (grant.kind !== 'post-remount') continue;
+    const problem = checkScriptSecurity(grant.program, POST_REMOUNT);
+    if (problem) throw new HaMountError('ha-mount.config.insecure-script', `${grant.where}: ${problem}`, ExitCode.USAGE);
+  }
+  const first = config.grants[0];
+  if (first === undefined) return;
+  const problem = checkPathTrust(config.file, CONFIG_FILE);
+  if (problem) throw new HaMountError('ha-mount.config.insecure', `${config.file}: ${problem} (${first.where} runs ${first.program})`, ExitCode.USAGE);
 }
 
 /**
  * Reads and parses the config file. A missing file is an error (exit 1) unless `missingOk`
- * (the default path with a source spec on the command line), which gives an empty config.
+ * (the default path with a source spec on the command line), which gives an empty config. A file
+ * that makes ha-mount run commands is refused when it or they could be changed by another user
+ * (checkCommandGrants; tests with files that are not on disk pass their own `checkGrants`).
  */
-export async function loadConfig(path: string, fsRead: ReadText = (file) => readFile(file, 'utf8'), options: { missingOk?: boolean } = {}): Promise<HaMountConfig> {
+export async function loadConfig(path: string, fsRead: ReadText = (file) => readFile(file, 'utf8'), options: { missingOk?: boolean; checkGrants?: (config: HaMountConfig) => void } = {}): Promise<HaMountConfig> {
   let text: string;
   try {
     text = await fsRead(path);
@@ -70,7 +116,9 @@ export async function loadConfig(path: string, fsRead: ReadText = (file) => read
     }
     throw new HaMountError('ha-mount.config.read', `cannot read config file ${path}: ${(error as Error).message}`, ExitCode.SYSTEM, { cause: error });
   }
-  return parseConfig(path, text);
+  const config = parseConfig(path, text);
+  (options.checkGrants ?? checkCommandGrants)(config);
+  return config;
 }
 
 function parseMount(item: ConfigReader, globalProbe: ProbeSettings): MountSpec {

@@ -145,7 +145,7 @@ export function buildMountSpec(parts: MountSpecParts, options: BuildMountSpecOpt
   if (!NAME.test(name)) throw usage(`mount name ${quoteValue(name)}: expected letters, digits and _.@:+/- (at most 128)`);
   const postRemount = parts.postRemount === undefined ? undefined : [...parts.postRemount];
   if (postRemount !== undefined && (postRemount.length === 0 || postRemount[0] === '' || postRemount.some((arg) => arg.includes('\0')))) {
-    throw usage('post-remount: expected a command as a list of arguments, e.g. [systemctl, restart, nginx]');
+    throw usage('post-remount: expected a command as a list of arguments, e.g. [/usr/bin/systemctl, restart, nginx]');
   }
   const spec: MountSpec = {
     name,

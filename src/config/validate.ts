@@ -3,6 +3,7 @@
 // into HaMountErrors naming where the value came from.
 import { isIPv4, isIPv6 } from 'node:net';
 import { posix } from 'node:path';
+import { escapeControl } from '../text/escape-control.js';
 import type { ServerAddress } from '../types.js';
 
 /** A value that passed validation, or the reason it did not. */
@@ -12,17 +13,13 @@ const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 // zone ids of link-local IPv6 addresses (fe80::1%eth0) are interface names
 const ZONE = /^[A-Za-z0-9_.-]{1,15}$/;
 
-// what JSON.stringify leaves raw but a terminal or a log reader acts on: DEL, the C1 controls
-// (U+009B is CSI, a whole escape sequence in one character) and the Unicode line separators
-const RAW_AFTER_JSON = /[\u007f-\u009f\u2028\u2029]/g;
-
 /**
  * Shows a hostile value safely inside a message: double-quoted, every control character escaped
- * (C0 by JSON.stringify, DEL and C1 as \uXXXX), length capped.
+ * (C0 by JSON.stringify, DEL, C1, line separators and bidi controls by escapeControl), length capped.
  */
 export function quoteValue(value: string): string {
   const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
-  return JSON.stringify(shown).replace(RAW_AFTER_JSON, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return escapeControl(JSON.stringify(shown));
 }
 
 // a last label that is all digits or 0x-hex: getaddrinfo reads the whole "name" as an inet_aton

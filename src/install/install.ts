@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULTS } from '../defaults.js';
 import { ExitCode, HaMountError } from '../errors.js';
-import { manifestPathFor, planInstall, type PlannedFile } from './install-plan.js';
+import { checkUninstallPath, manifestPathFor, planInstall, type ManPage, type PlannedFile } from './install-plan.js';
 import { hashContent, hashFile, readManifest, type InstallManifest, type ManifestFile } from './manifest.js';
 import { findPackageRoot } from './package-root.js';
+import { checkPackageTrust } from './package-trust.js';
 
 /** Options of `ha-mount install`; everything but the prefix defaults to this package and node. */
 export interface InstallOptions {
@@ -35,6 +36,36 @@ export interface InstallReport {
  */
 export async function installFiles(options: InstallOptions = {}): Promise<InstallReport> {
   const prefix = resolve(options.prefix ?? DEFAULTS.install.prefix);
+  try {
+    await checkPrefixFolder(prefix, 'install');
+    return await installUnder(prefix, options);
+  } catch (error) {
+    throw toInstallError(error, prefix);
+  }
+}
+
+/**
+ * Refuses a prefix that is not a folder (a regular file, a device...), before anything below it is
+ * read or written: every path under it would fail with ENOTDIR. A missing prefix is created by install.
+ */
+export async function checkPrefixFolder(prefix: string, command: 'install' | 'uninstall'): Promise<void> {
+  let stats;
+  try {
+    stats = await stat(prefix);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && command === 'install') return;
+    if (code === 'ENOTDIR' || code === 'ENOENT') {
+      throw new HaMountError(`ha-mount.${command}.prefix`, `cannot ${command} under ${prefix}: ${code === 'ENOENT' ? 'it does not exist' : 'a part of that path is a file, not a folder'}; give a folder with --prefix`, ExitCode.USAGE, { cause: error });
+    }
+    throw error;
+  }
+  if (!stats.isDirectory()) {
+    throw new HaMountError(`ha-mount.${command}.prefix`, `cannot ${command} under ${prefix}: it is a file, not a folder; give a folder with --prefix (install creates it when missing)`, ExitCode.USAGE);
+  }
+}
+
+async function installUnder(prefix: string, options: InstallOptions): Promise<InstallReport> {
   const packageRoot = options.packageRoot ?? findPackageRoot();
   for (const name of ['mount.ha', 'ha-mount']) {
     const script = join(packageRoot, 'dist', 'bin', `${name}.js`);
@@ -42,10 +73,13 @@ export async function installFiles(options: InstallOptions = {}): Promise<Instal
       throw new HaMountError('ha-mount.install.not-built', `cannot install: ${script} is missing; run \`npm run build\` in ${packageRoot} first`, ExitCode.USAGE);
     }
   }
+  checkPackageTrust(packageRoot, options.nodePath ?? process.execPath);
   const unitTemplate = await readFile(join(packageRoot, 'systemd', 'ha-mount.service'), 'utf8');
+  const manPages = await readManPages(packageRoot);
   const planned = planInstall(
     { prefix, unitDir: options.unitDir ?? DEFAULTS.install.unitDir, packageRoot, nodePath: options.nodePath ?? process.execPath },
     unitTemplate,
+    manPages,
   );
   const manifestPath = manifestPathFor(prefix);
   const previous = await readManifest(manifestPath);
@@ -85,19 +119,27 @@ export async function installFiles(options: InstallOptions = {}): Promise<Instal
     );
   }
 
-  const dirs = [...(previous?.dirs ?? []).filter((dir) => existsSync(dir))];
-  try {
-    for (const dir of [...toWrite.map((file) => dirname(file.path)), dirname(manifestPath)]) {
-      for (const created of await makeDirectory(dir)) if (!dirs.includes(created)) dirs.push(created);
-    }
-    // the manifest goes first: if a write fails half-way, uninstall still knows every file (a missing one is reported)
-    const manifest: InstallManifest = { version: 1, prefix, installedAt: (options.now ?? (() => new Date()))().toISOString(), files, dirs };
-    await writeAtomically(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`, 0o644);
-    for (const file of toWrite) await writeAtomically(file.path, file.content, file.mode);
-  } catch (error) {
-    throw toInstallError(error, prefix);
+  const dirs = [...(previous?.dirs ?? []).filter((dir) => existsSync(dir) && checkUninstallPath(prefix, dir, 'dir') === undefined)];
+  for (const dir of [...toWrite.map((file) => dirname(file.path)), dirname(manifestPath)]) {
+    // folders above the prefix are not ours to remove later (uninstall refuses them)
+    for (const created of await makeDirectory(dir)) if (!dirs.includes(created) && checkUninstallPath(prefix, created, 'dir') === undefined) dirs.push(created);
   }
+  // the manifest goes first: if a write fails half-way, uninstall still knows every file (a missing one is reported)
+  const manifest: InstallManifest = { version: 1, prefix, installedAt: (options.now ?? (() => new Date()))().toISOString(), files, dirs };
+  await writeAtomically(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`, 0o644);
+  for (const file of toWrite) await writeAtomically(file.path, file.content, file.mode);
   return report;
+}
+
+/** The man pages `npm run build` wrote to dist/man/; missing ones mean the build did not finish. */
+async function readManPages(packageRoot: string): Promise<ManPage[]> {
+  return Promise.all(
+    DEFAULTS.install.manPages.map(async (name) => {
+      const path = join(packageRoot, 'dist', 'man', name);
+      if (!existsSync(path)) throw new HaMountError('ha-mount.install.not-built', `cannot install: ${path} is missing; run \`npm run build\` in ${packageRoot} first (it renders the man pages)`, ExitCode.USAGE);
+      return { name, content: await readFile(path, 'utf8') };
+    }),
+  );
 }
 
 /** mkdir -p that returns the folders it created, parents first. */

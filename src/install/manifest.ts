@@ -49,6 +49,7 @@ export async function readManifest(path: string): Promise<InstallManifest | unde
   try {
     const parsed = JSON.parse(text) as Partial<InstallManifest>;
     if (parsed.version !== 1 || !Array.isArray(parsed.files) || !Array.isArray(parsed.dirs)) throw new Error('unexpected shape');
+    if (!parsed.files.every((file) => typeof file?.path === 'string' && typeof file.sha256 === 'string') || !parsed.dirs.every((dir) => typeof dir === 'string')) throw new Error('unexpected entries');
     return parsed as InstallManifest;
   } catch (error) {
     throw new HaMountError(

@@ -2,7 +2,9 @@ import { rmdir, unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DEFAULTS } from '../defaults.js';
 import { ExitCode, HaMountError } from '../errors.js';
-import { manifestPathFor } from './install-plan.js';
+import { checkUninstallPath, manifestPathFor } from './install-plan.js';
+import { checkPrefixFolder } from './install.js';
+import { quoteValue } from '../config/validate.js';
 import { hashFile, readManifest } from './manifest.js';
 
 /** What uninstall did, path by path. */
@@ -25,11 +27,23 @@ export interface UninstallReport {
 export async function uninstallFiles(options: { prefix?: string } = {}): Promise<UninstallReport> {
   const prefix = resolve(options.prefix ?? DEFAULTS.install.prefix);
   const manifestPath = manifestPathFor(prefix);
+  await checkPrefixFolder(prefix, 'uninstall');
   const manifest = await readManifest(manifestPath);
   if (!manifest) {
     throw new HaMountError(
       'ha-mount.uninstall.no-manifest',
       `cannot uninstall: there is no install manifest at ${manifestPath}, so ha-mount install did not install under ${prefix} (or it was removed); nothing was touched`,
+      ExitCode.USAGE,
+    );
+  }
+  const refused = [
+    ...manifest.files.map((file) => [file?.path, checkUninstallPath(prefix, file?.path, 'file')] as const),
+    ...manifest.dirs.map((dir) => [dir, checkUninstallPath(prefix, dir, 'dir')] as const),
+  ].filter(([, problem]) => problem !== undefined);
+  if (refused.length > 0) {
+    throw new HaMountError(
+      'ha-mount.uninstall.foreign-path',
+      `cannot uninstall: the install manifest ${manifestPath} lists ${refused.map(([path, problem]) => `${quoteValue(String(path))} (${problem})`).join(', ')}; install never writes there, so the manifest was changed by someone else. Nothing was removed: check who edited it, then remove ha-mount's files by hand`,
       ExitCode.USAGE,
     );
   }

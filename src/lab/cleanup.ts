@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { type Dirent, existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { runCommand } from '../exec/run.js';
-import { parseMountInfo } from '../mount/mountinfo.js';
+import { parseMountInfo, readMountInfoText } from '../mount/mountinfo.js';
 import { netnsPath } from './context.js';
 import { LAB_DEFAULTS } from './lab-defaults.js';
 import { describeFailure } from './lab-error.js';
@@ -59,8 +59,11 @@ export async function teardownRun(state: LabState, stateFile: string, options: {
     if (round === 4 && left.length > 0) problems.push(`processes ${left.join(', ')} of run ${state.prefix} did not die after SIGKILL`);
   }
 
+  // 1b. cgroup folders a systemd-nspawn left: rmdir only (a folder a live container still uses is not empty and stays)
+  for (const folder of state.cgroupFolders ?? []) removeEmptyCgroupTree(folder);
+
   // 2. mounts under the run's folder (test mounts, the namespace files, their folder), deepest first
-  for (const mountpoint of selectMountsUnder(readFileSync('/proc/self/mountinfo', 'utf8'), state.dir)) {
+  for (const mountpoint of selectMountsUnder(readMountInfoText(), state.dir)) {
     const result = await runCommand({ file: 'umount', args: ['-l', mountpoint] }, { timeoutMs: LAB_DEFAULTS.commandTimeoutMs });
     if (result.exitCode !== 0) problems.push(`umount -l ${mountpoint}: ${describeFailure(result)}`);
   }
@@ -79,7 +82,7 @@ export async function teardownRun(state: LabState, stateFile: string, options: {
   }
 
   // 5. folders, never while something is still mounted below them (rm would walk into it)
-  const stillMounted = selectMountsUnder(readFileSync('/proc/self/mountinfo', 'utf8'), state.dir);
+  const stillMounted = selectMountsUnder(readMountInfoText(), state.dir);
   if (stillMounted.length > 0) {
     problems.push(`left ${state.dir} in place: still mounted below it: ${stillMounted.join(', ')}`);
   } else {
@@ -94,6 +97,22 @@ export async function teardownRun(state: LabState, stateFile: string, options: {
 
   if (problems.length === 0) removeStateFile(stateFile);
   return { problems };
+}
+
+/** rmdir of a cgroup folder and its sub-folders, deepest first; a folder that still holds processes stays. */
+export function removeEmptyCgroupTree(folder: string): void {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(folder, { withFileTypes: true });
+  } catch {
+    return; // already gone
+  }
+  for (const entry of entries) if (entry.isDirectory()) removeEmptyCgroupTree(join(folder, entry.name));
+  try {
+    rmdirSync(folder);
+  } catch {
+    // EBUSY: processes are still in it (another run's live container); leave it
+  }
 }
 
 export interface SweepOptions {

@@ -4,7 +4,7 @@ import { findHost, netnsPath } from './context.js';
 import { brickPath, findHostProcesses, removeStalePidFiles, runGluster, startGlusterd, waitForBrickClients, waitForBrickState } from './gluster.js';
 import { LAB_DEFAULTS } from './lab-defaults.js';
 import { labError, waitFor } from './lab-error.js';
-import type { LabFaults, LabHost } from './lab-types.js';
+import type { Frozen, LabFaults, LabHost } from './lab-types.js';
 import { checkMetaloggerData } from './moosefs.js';
 import { findVipHolder } from './keepalived.js';
 import { lizardFailover } from './lizardfs-lab.js';
@@ -14,7 +14,7 @@ import { findProcessesInNamespaces, killProcesses, readCmdline, readNamespaceIno
 import type { LabRuntime } from './runtime.js';
 
 /** True when the process holds /dev/fuse open: it serves a FUSE mount. */
-function holdsFuseDevice(pid: number): boolean {
+export function holdsFuseDevice(pid: number): boolean {
   try {
     return readdirSync(`/proc/${pid}/fd`).some((fd) => {
       try {
@@ -78,6 +78,25 @@ async function setVolumeOption(runtime: LabRuntime, key: string, value: string):
 
 async function resetVolumeOption(runtime: LabRuntime, key: string): Promise<void> {
   await changeVolumeOption(runtime, ['reset', LAB_DEFAULTS.volume, key], `resetting ${key} on ${LAB_DEFAULTS.volume}`);
+}
+
+/** SIGSTOP each pid; `thaw` sends SIGCONT to the same pids. A pid already gone is skipped. */
+export function freezeProcesses(pids: readonly number[], signal: (pid: number, name: NodeJS.Signals) => void = sendToPid): Frozen {
+  for (const pid of pids) signal(pid, 'SIGSTOP');
+  return {
+    pids: [...pids],
+    async thaw() {
+      for (const pid of pids) signal(pid, 'SIGCONT');
+    },
+  };
+}
+
+function sendToPid(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
 }
 
 /** The fault injection functions of a running lab. */
@@ -152,6 +171,19 @@ export function createFaults(runtime: LabRuntime): LabFaults {
         { timeoutMs: LAB_DEFAULTS.brickReadyMs, intervalMs: 0, signal: ctx.signal, hint: `see ${target.dir}/log/bricks/` },
       );
       await waitForBrickClients(ctx, target, target);
+    },
+
+    async freezeBricks() {
+      const servers = runtime.requireGluster().servers;
+      const pids = servers.flatMap((server) => findHostProcesses(server, 'glusterfsd'));
+      if (pids.length === 0) throw labError('ha-mount.lab.fault', `no brick process (glusterfsd) runs on ${servers.map((server) => server.name).join(' or ')}: nothing to freeze`);
+      return freezeProcesses(pids);
+    },
+
+    async freezeClientDaemon(mountpoint) {
+      const pids = findClientDaemons(runtime, mountpoint);
+      if (pids.length === 0) throw labError('ha-mount.lab.fault', `no FUSE daemon in the client namespace ${ctx.plan.client.netns} serves ${mountpoint}: nothing to freeze`);
+      return freezeProcesses(pids);
     },
 
     async moosefsFailover(options = {}) {

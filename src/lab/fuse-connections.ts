@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCommand } from '../exec/run.js';
-import { parseMountInfo, type MountInfoEntry } from '../mount/mountinfo.js';
+import { parseMountInfo, readMountInfo, readMountInfoText, type MountInfoEntry } from '../mount/mountinfo.js';
 
 export const FUSECTL_DIR = '/sys/fs/fuse/connections';
 
@@ -18,7 +18,7 @@ export function fuseConnectionId(entry: Pick<MountInfoEntry, 'device' | 'fstype'
 }
 
 /** The FUSE connections of whatever is mounted at `mountpoint` now (stacked mounts included). */
-export function fuseConnectionsAt(mountpoint: string, mountinfo = readFileSync('/proc/self/mountinfo', 'utf8')): string[] {
+export function fuseConnectionsAt(mountpoint: string, mountinfo = readMountInfoText()): string[] {
   return parseMountInfo(mountinfo)
     .filter((entry) => entry.mountpoint === mountpoint)
     .flatMap((entry) => fuseConnectionId(entry) ?? []);
@@ -43,11 +43,11 @@ export function selectStuckConnections(ids: readonly string[], dir: string, moun
 /** Aborts the stuck ones of `ids` (see selectStuckConnections); mounts fusectl for the call when it is not mounted. Returns the ids aborted. */
 export async function abortStuckFuseConnections(ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];
-  const isFusectlMounted = (): boolean => parseMountInfo(readFileSync('/proc/self/mountinfo', 'utf8')).some((entry) => entry.fstype === 'fusectl' && entry.mountpoint === FUSECTL_DIR);
+  const isFusectlMounted = (): boolean => readMountInfo().some((entry) => entry.fstype === 'fusectl' && entry.mountpoint === FUSECTL_DIR);
   const mountedHere = !isFusectlMounted() && existsSync(FUSECTL_DIR);
   if (mountedHere) await runCommand({ file: 'mount', args: ['-t', 'fusectl', 'fusectl', FUSECTL_DIR] }, { timeoutMs: 5_000 });
   try {
-    const stuck = selectStuckConnections(ids, FUSECTL_DIR, readFileSync('/proc/self/mountinfo', 'utf8'));
+    const stuck = selectStuckConnections(ids, FUSECTL_DIR, readMountInfoText());
     for (const id of stuck) writeFileSync(join(FUSECTL_DIR, id, 'abort'), '1');
     return stuck;
   } finally {

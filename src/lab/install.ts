@@ -1,5 +1,4 @@
 import { constants, accessSync, existsSync, rmSync, writeFileSync } from 'node:fs';
-import { execa } from 'execa';
 import { runCommand } from '../exec/run.js';
 import { LAB_DEFAULTS } from './lab-defaults.js';
 import { labError } from './lab-error.js';
@@ -47,14 +46,6 @@ export async function findMissingPackages(packages: readonly string[] = LAB_DEFA
 }
 
 async function runApt(args: string[], onProgress: (message: string) => void, what: string): Promise<void> {
-  const child = execa('apt-get', args, {
-    shell: false,
-    reject: false,
-    all: true,
-    env: { DEBIAN_FRONTEND: 'noninteractive' },
-    timeout: LAB_DEFAULTS.installTimeoutMs,
-    stdin: 'ignore',
-  });
   const tail: string[] = [];
   let partial = '';
   const onLine = (line: string): void => {
@@ -65,12 +56,15 @@ async function runApt(args: string[], onProgress: (message: string) => void, wha
     // the lines a user wants to see move: fetching and unpacking, not every dependency check
     if (/^(Get:|Unpacking|Setting up|Err:|E:)/.test(text)) onProgress(`apt-get: ${text}`);
   };
-  child.all?.on('data', (chunk: Buffer) => {
-    const lines = (partial + chunk.toString()).split('\n');
-    partial = lines.pop() ?? '';
-    lines.forEach(onLine);
+  const result = await runCommand({ file: 'apt-get', args }, {
+    env: { DEBIAN_FRONTEND: 'noninteractive' },
+    timeoutMs: LAB_DEFAULTS.installTimeoutMs,
+    onOutput: (text) => {
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      lines.forEach(onLine);
+    },
   });
-  const result = await child;
   onLine(partial);
   if (result.exitCode !== 0) {
     throw labError('ha-mount.lab.install', `${what} failed: apt-get ${args.join(' ')}: exit ${result.exitCode ?? result.signal}: ${tail.join(' | ')}; install the packages by hand ("apt-get install ${args.slice(2).join(' ')}") or check the network and /etc/apt/sources.list`);

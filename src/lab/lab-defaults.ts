@@ -48,4 +48,17 @@ export const LAB_DEFAULTS = {
   moosefs: {
     reconnectDelayS: 1, // MASTER_RECONNECTION_DELAY (default 5): chunkservers start before the VIP exists
   },
+
+  systemdHost: {
+    cacheDir: '/var/cache/ha-mount-lab', // Debian 12 roots kept between runs (~440 MB each), one per package list
+    suite: 'bookworm', // the client this project targets: Debian 12, systemd 252
+    mirror: 'http://deb.debian.org/debian', // Debian's own packages; the one network access of the systemd tests, once per cache
+    // what the client root holds: a booting systemd (systemd-sysv as /sbin/init, dbus for systemctl's usual path) and what ha-mount needs to mount
+    packages: ['systemd', 'systemd-sysv', 'dbus', 'glusterfs-client', 'moosefs-client', 'fuse3', 'iproute2', 'procps'],
+    hostPackages: ['systemd-container', 'debootstrap'], // systemd-nspawn, and what builds the root
+    debootstrapTimeoutMs: 15 * 60_000, // ~40 s measured with a near mirror; a slow one takes minutes
+    bootTimeoutMs: 60_000, // `systemctl is-system-running --wait`: 1-2 s measured, far more while the machine is loaded
+    shutdownTimeoutMs: 60_000, // SIGTERM to nspawn until it exits; a dead mount costs up to TimeoutStopSec
+    hostname: 'client',
+  },
 } as const;

@@ -41,6 +41,13 @@ export interface LabOptions {
   onProgress?: (message: string) => void;
 }
 
+/** Processes a fault stopped with SIGSTOP. */
+export interface Frozen {
+  pids: number[];
+  /** SIGCONT to each of them (a pid already gone is skipped); safe to call twice */
+  thaw(): Promise<void>;
+}
+
 /** Fault injection: each function the tests and the demo call. */
 export interface LabFaults {
   /** SIGKILL the FUSE client daemon serving `mountpoint` (found in the client namespace by argv and /dev/fuse); returns its pid */
@@ -61,6 +68,14 @@ export interface LabFaults {
   stopBrick(host: LabHost): Promise<void>;
   /** `gluster volume start rep_vol1 force`; resolves once the brick is online and the clients reconnected to it */
   startBrick(host: LabHost): Promise<void>;
+  /**
+   * SIGSTOP every brick process (glusterfsd) of every GlusterFS server, by pid: connections stay
+   * open and nothing answers, so every access through a mount of the volume hangs (until the
+   * client's ping timeout). `thaw` sends SIGCONT to exactly those pids; call it in a finally.
+   */
+  freezeBricks(): Promise<Frozen>;
+  /** SIGSTOP the FUSE client serving `mountpoint` (as killClientDaemon finds it): every access to that one mount hangs; `thaw` resumes it */
+  freezeClientDaemon(mountpoint: string): Promise<Frozen>;
   /**
    * kill the MooseFS master host, start `mfsmaster -a` on the standby from its metalogger's data;
    * resolves once keepalived moved the VIP there. `afterCrash` runs once the old master is dead

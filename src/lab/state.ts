@@ -30,6 +30,11 @@ export interface LabState {
   mountNamespaceFiles: string[];
   processes: RecordedProcess[];
   folders: string[];
+  /**
+   * cgroup folders a systemd-nspawn of the run leaves behind (`payload`, `supervisor` under
+   * /sys/fs/cgroup/{systemd,unified}): removed with rmdir only, deepest first, once empty
+   */
+  cgroupFolders?: string[];
   /** left running on purpose (demo --keep): sweeps skip it unless asked to include kept runs */
   kept?: boolean;
 }
@@ -100,9 +105,15 @@ export function parseState(text: string): LabState | undefined {
     isStringArray(state.namespaces) &&
     isStringArray(state.mountNamespaceFiles) &&
     isStringArray(state.folders) &&
+    (state.cgroupFolders === undefined || isStringArray(state.cgroupFolders)) &&
     Array.isArray(state.processes) &&
     state.processes.every(isRecordedProcess);
   return valid ? (value as LabState) : undefined;
+}
+
+/** The only cgroup folders a state may name: what systemd-nspawn --keep-unit makes beside its own cgroup. Pure. */
+export function isNspawnCgroupFolder(path: string): boolean {
+  return /^\/sys\/fs\/cgroup\/(systemd|unified)\/(payload|supervisor)$/.test(path);
 }
 
 /** Every name and path in a state must belong to its prefix: a corrupt file must not widen a sweep. Pure. */
@@ -118,7 +129,8 @@ export function isStateConfined(state: LabState): boolean {
     (state.route === undefined || /^10\.213\.\d{1,3}\.0\/24$/.test(state.route)) &&
     state.namespaces.every((name) => name.startsWith(`${prefix}-`) && !name.includes('/')) &&
     state.mountNamespaceFiles.every((file) => file.startsWith(`${state.dir}/`)) &&
-    state.folders.every((folder) => folder === state.dir || folder === state.etcDir || folder.startsWith(`${state.dir}/`))
+    state.folders.every((folder) => folder === state.dir || folder === state.etcDir || folder.startsWith(`${state.dir}/`)) &&
+    (state.cgroupFolders ?? []).every(isNspawnCgroupFolder)
   );
 }
 

@@ -1,8 +1,33 @@
+import { escapeControl } from '../text/escape-control.js';
+
 /** pino's numeric levels and the names shown on a terminal. */
 const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 const LEVEL_COLORS: Record<number, string> = { 10: '90', 20: '36', 30: '32', 40: '33', 50: '31', 60: '35' };
 /** fields the line already shows, or that only matter to journald */
 const HIDDEN = new Set(['level', 'time', 'msg', 'pid', 'hostname']);
+
+/** One pino JSON line as an object; undefined when it is not one. Pure. */
+export function parseRecord(line: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The text of a record without time and level (which a terminal line and the journal show on
+ * their own): `mount data: healthy -> failed (ENOTCONN)  mount=data from=healthy ...`. Pure.
+ */
+export function formatRecordText(record: Record<string, unknown>): string {
+  const fields = Object.entries(record)
+    .filter(([key, value]) => !HIDDEN.has(key) && value !== undefined)
+    .map(([key, value]) => escapeControl(`${key}=${formatValue(value)}`));
+  // messages and fields carry names, paths and reasons from users and the volume: no raw control characters on a terminal or in the journal
+  const message = typeof record.msg === 'string' ? escapeControl(record.msg) : '';
+  return `${message}${fields.length > 0 ? `  ${fields.join(' ')}` : ''}`;
+}
 
 /**
  * Turns one pino JSON line into a line for a person at a terminal:
@@ -10,20 +35,12 @@ const HIDDEN = new Set(['level', 'time', 'msg', 'pid', 'hostname']);
  * A line that is not JSON is passed through. Pure.
  */
 export function formatPrettyLine(line: string, options: { color?: boolean } = {}): string {
-  let record: Record<string, unknown>;
-  try {
-    record = JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return line.endsWith('\n') ? line : `${line}\n`;
-  }
+  const record = parseRecord(line);
+  if (record === undefined) return line.endsWith('\n') ? line : `${line}\n`;
   const level = typeof record.level === 'number' ? record.level : 30;
   const name = (LEVEL_NAMES[level] ?? String(record.level)).padEnd(5);
   const shownLevel = options.color ? `\x1b[${LEVEL_COLORS[level] ?? '0'}m${name}\x1b[0m` : name;
-  const fields = Object.entries(record)
-    .filter(([key, value]) => !HIDDEN.has(key) && value !== undefined)
-    .map(([key, value]) => `${key}=${formatValue(value)}`);
-  const message = typeof record.msg === 'string' ? record.msg : '';
-  return `${formatTime(record.time)} ${shownLevel} ${message}${fields.length > 0 ? `  ${fields.join(' ')}` : ''}\n`;
+  return `${formatTime(record.time)} ${shownLevel} ${formatRecordText(record)}\n`;
 }
 
 function formatTime(time: unknown): string {

@@ -40,3 +40,16 @@ export function parseListen(text: string): MetricsListen | undefined {
   const port = Number(portText);
   return port >= 1 && port <= 65_535 ? { host, port } : undefined;
 }
+
+/**
+ * A warning when the metrics endpoint is reachable from other hosts (any address that is not
+ * loopback, 0.0.0.0 and :: included), or undefined: the endpoint has no authentication, and it
+ * tells whoever asks which servers this host mounts and when they fail. Pure.
+ */
+export function describeMetricsExposure(listen: MetricsListen): string | undefined {
+  const { host } = listen;
+  const loopback = host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+  if (loopback) return undefined;
+  const where = host === '0.0.0.0' || host === '::' ? 'every address of this host' : host;
+  return `metrics endpoint listens on ${where} (metrics.listen ${host.includes(':') ? `[${host}]` : host}:${listen.port}): anyone who can reach it reads which servers this host mounts and when they fail, without a password; keep it on 127.0.0.1 or firewall the port`;
+}

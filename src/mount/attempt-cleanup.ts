@@ -4,7 +4,6 @@
 // the mountpoint. The mountpoint was free before the attempt (preflight refuses a busy one), so
 // what is there now is the attempt's; the daemons are told apart by the pids that existed before.
 import { buildUmountCommand } from '../backends/unmount.js';
-import type { Clock as TimerClock } from '../clock.js';
 import { DEFAULTS } from '../defaults.js';
 import { ExitCode, HaMountError } from '../errors.js';
 import { findDaemons, type DaemonRef } from '../probes/daemon.js';
@@ -40,14 +39,6 @@ export function findNewDaemons(mountpoint: string, proc: ProcReader, baseline: A
   return findDaemons(mountpoint, anyBackendDaemon, proc).filter((daemon) => !baseline.pids.has(daemon.pid));
 }
 
-function timerClock(deps: MounterDeps): TimerClock {
-  return {
-    now: () => deps.clock.now(),
-    setTimeout: (callback, ms) => void deps.clock.sleep(ms).then(callback),
-    clearTimeout: () => undefined,
-  };
-}
-
 const MAX_UNMOUNTS = 4; // an attempt stacks at most a mount or two; a bound keeps a stubborn one from looping
 
 /**
@@ -68,7 +59,7 @@ export async function cleanUpAttempt(mountpoint: string, baseline: AttemptBaseli
   const still = findNewMount(await readMountInfo(deps), mountpoint, baseline);
   if (still !== undefined) left.push(`a ${still.fstype} mount of ${still.source}`);
   if (deps.proc !== undefined && deps.signal !== undefined) {
-    const killDeps = { proc: deps.proc, backend: anyBackendDaemon, clock: timerClock(deps), signal: deps.signal };
+    const killDeps = { proc: deps.proc, backend: anyBackendDaemon, clock: deps.clock, signal: deps.signal };
     for (const daemon of findNewDaemons(mountpoint, deps.proc, baseline)) {
       const outcome = await killDaemon(daemon, mountpoint, killDeps, { immediate: true });
       if (outcome === 'survived') left.push(`its daemon, pid ${daemon.pid} (${daemon.argv.join(' ')})`);

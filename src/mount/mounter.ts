@@ -2,14 +2,13 @@
 // in /proc/self/mountinfo (and, where the form is ambiguous, that the right client serves it), and
 // on failure take down what the attempt left and fall through to the next reachable server.
 import type { Backend, BackendEnvironment } from '../backends/backend.js';
+import { sleep } from '../clock.js';
 import { readMfsmountEnvironment } from '../backends/mfsmount-version.js';
 import { getBackend } from '../backends/registry.js';
 import { formatServer } from '../config/validate.js';
 import { DEFAULTS } from '../defaults.js';
 import { ExitCode, HaMountError } from '../errors.js';
-import type { RunResult } from '../exec/run.js';
-import { formatCommand } from './command-text.js';
-import { formatSeconds } from '../resolve/deadline.js';
+import { describeFailure, formatCommand } from './command-text.js';
 import { formatVerdict, resolveServers, type Candidate, type Resolution } from '../resolve/resolve-servers.js';
 import { buildServerChoice } from '../resolve/server-choice.js';
 import type { Command, MountSpec, ServerAddress } from '../types.js';
@@ -17,15 +16,18 @@ import type { MountOutcome } from './mounter-api.js';
 import type { MounterDeps } from './mounter-deps.js';
 import { cleanUpAttempt, findNewDaemons, findNewMount, takeBaseline, type AttemptBaseline } from './attempt-cleanup.js';
 import { describeOtherClient } from './daemon-identity.js';
-import { findMountAt } from './mountinfo.js';
+import type { RunResult } from '../exec/run.js';
 import { assertRoot, checkMountpoint, findOwnMount, readMountInfo } from './preflight.js';
 
 export { findOwnMount } from './preflight.js';
+export { unmountMountpoint, type UnmountOutcome } from './unmount.js';
 
 /** Options of one mount call. */
 export interface MountCallOptions {
   /** servers that failed just now: tried last (the supervisor's rotation) */
   avoid?: readonly ServerAddress[];
+  /** a resolution the caller already made (with the same `avoid`): used instead of a second check */
+  resolution?: Resolution;
   /** resolve and build the command, run nothing (`--dry-run`, mount.ha -f); root not required */
   dryRun?: boolean;
   /** deadline of one mount command (default DEFAULTS.commands.mountTimeoutMs) */
@@ -34,28 +36,6 @@ export interface MountCallOptions {
   waitForAll?: boolean;
   /** called with the verdicts as soon as resolution is done (for -v before a slow mount) */
   onResolved?: (resolution: Resolution) => void;
-}
-
-/** What an unmount did. */
-export interface UnmountOutcome {
-  /** false when nothing was mounted there (no command ran) */
-  unmounted: boolean;
-  command?: Command;
-  durationMs: number;
-}
-
-function lastLine(text: string): string {
-  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '');
-  return lines[lines.length - 1] ?? '';
-}
-
-/** A failed command in one line: its own last words, else how it ended. */
-function describeFailure(result: RunResult, timeoutMs: number): string {
-  if (result.timedOut) return `no result within ${formatSeconds(timeoutMs)} (killed)`;
-  if (result.spawnError !== undefined) return result.spawnError;
-  const said = lastLine(result.stderr) || lastLine(result.stdout);
-  const ended = result.signal !== undefined ? `killed by ${result.signal}` : `exit ${result.exitCode}`;
-  return said === '' ? ended : `${said} (${ended})`;
 }
 
 function candidateLabel(candidate: Candidate): string {
@@ -74,7 +54,7 @@ async function waitForMount(spec: MountSpec, deps: MounterDeps): Promise<boolean
   for (;;) {
     if (findOwnMount(spec, await readMountInfo(deps)) !== undefined) return true;
     if (deps.clock.now() >= until) return false;
-    await deps.clock.sleep(DEFAULTS.commands.verifyPollMs);
+    await sleep(deps.clock, DEFAULTS.commands.verifyPollMs);
   }
 }
 
@@ -142,7 +122,7 @@ export async function mountSpec(spec: MountSpec, deps: MounterDeps, options: Mou
   }
   const buildEnv = options.dryRun ? { ...env, dryRun: true } : env;
 
-  let resolution = await resolveServers(spec.servers, deps.resolver, {
+  let resolution = options.resolution ?? await resolveServers(spec.servers, deps.resolver, {
     defaultPort: backend.defaultPort,
     ...(options.avoid === undefined ? {} : { avoid: options.avoid }),
     ...(backend.ipv4Only ? { ipv4Only: true } : {}),
@@ -196,23 +176,4 @@ export async function mountSpec(spec: MountSpec, deps: MounterDeps, options: Mou
       throw new HaMountError(error.code, `mount ${spec.name} on ${spec.mountpoint} failed:\n  ${failures.join('\n  ')}\n${error.message}`, error.exitCode, { cause: error });
     }
   }
-}
-
-/**
- * Unmounts what is mounted on `mountpoint` with the backend's command. Nothing mounted: returns
- * `unmounted: false` without running anything. A failure that leaves the mount in place throws (32).
- */
-export async function unmountMountpoint(mountpoint: string, backend: Backend, options: { lazy: boolean }, deps: MounterDeps): Promise<UnmountOutcome> {
-  const started = deps.clock.now();
-  assertRoot(deps, `unmounting ${mountpoint}`);
-  if (findMountAt(await readMountInfo(deps), mountpoint) === undefined) return { unmounted: false, durationMs: deps.clock.now() - started };
-  const command = backend.buildUnmountCommand(mountpoint, options);
-  const timeoutMs = DEFAULTS.commands.umountTimeoutMs;
-  const result = await deps.runner(command, { timeoutMs, cwd: '/' });
-  if (result.exitCode === 0 || findMountAt(await readMountInfo(deps), mountpoint) === undefined) {
-    return { unmounted: true, command, durationMs: deps.clock.now() - started };
-  }
-  const why = describeFailure(result, timeoutMs);
-  const advice = !options.lazy && /busy/i.test(why) ? '; files are open on it: close them, or detach it now with --lazy' : '';
-  throw new HaMountError('ha-mount.umount.failed', `unmount ${mountpoint} failed: ${why}${advice}`, ExitCode.MOUNT_FAILED);
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** One line of /proc/self/mountinfo (see proc(5)). */
 export interface MountInfoEntry {
   mountId: number;
@@ -49,4 +51,17 @@ export function findMountAt(entries: readonly MountInfoEntry[], mountpoint: stri
   let found: MountInfoEntry | undefined;
   for (const entry of entries) if (entry.mountpoint === mountpoint) found = entry;
   return found;
+}
+
+/** Where the kernel lists this process's mounts. */
+export const MOUNTINFO_PATH = '/proc/self/mountinfo';
+
+/** The text of /proc/self/mountinfo: kernel memory, never a mount itself, so reading it cannot hang on one. */
+export function readMountInfoText(): string {
+  return readFileSync(MOUNTINFO_PATH, 'utf8');
+}
+
+/** /proc/self/mountinfo, parsed: the one reader of the mount table (the mounter reads it through its injected readFile). */
+export function readMountInfo(): MountInfoEntry[] {
+  return parseMountInfo(readMountInfoText());
 }

@@ -1,17 +1,18 @@
 // Checks made before any server is contacted: root, and a mountpoint that exists, is a directory
-// and is free. Mountinfo is read first so a hung mount already on the path is never stat()ed.
+// and is free. Mountinfo is read first so a hung mount already on the path is never touched; the
+// path itself is checked in a child with a deadline (src/mount/path-check.ts), as it may sit below one.
 import { getBackend } from '../backends/registry.js';
 import { ExitCode, HaMountError } from '../errors.js';
-import { withDeadline } from '../resolve/deadline.js';
 import type { MountSpec } from '../types.js';
 import type { MounterDeps } from './mounter-deps.js';
 import { findDaemons } from '../probes/daemon.js';
 import { anyBackendDaemon, describeOtherClient } from './daemon-identity.js';
+import { findContainingMount, isNetworkMount } from './local-path.js';
 import { findMountAt, parseMountInfo, type MountInfoEntry } from './mountinfo.js';
+import type { DirectoryCheck } from './path-check.js';
 
 /** Where the kernel lists this process's mounts. */
 export const MOUNTINFO_PATH = '/proc/self/mountinfo';
-const STAT_DEADLINE_MS = 5_000; // a path below a dead network mount can block stat() for minutes
 
 /** Reads and parses /proc/self/mountinfo; a read failure is a system error (exit 2). */
 export async function readMountInfo(deps: Pick<MounterDeps, 'readFile'>): Promise<MountInfoEntry[]> {
@@ -35,8 +36,8 @@ export function findOwnMount(spec: MountSpec, entries: readonly MountInfoEntry[]
   return backend.sameVolume === undefined || backend.sameVolume(entry, spec) ? entry : undefined;
 }
 
-/** Throws unless the mountpoint is an existing directory with nothing mounted on it. */
-export async function checkMountpoint(spec: MountSpec, entries: readonly MountInfoEntry[], deps: Pick<MounterDeps, 'stat' | 'realpath' | 'proc'>): Promise<void> {
+/** Throws unless the mountpoint is an existing directory with nothing mounted on it, checked out of process (deps.checkDirectory). */
+export async function checkMountpoint(spec: MountSpec, entries: readonly MountInfoEntry[], deps: Pick<MounterDeps, 'checkDirectory' | 'proc'>): Promise<void> {
   const { mountpoint } = spec;
   const existing = findMountAt(entries, mountpoint);
   if (existing !== undefined) {
@@ -55,23 +56,29 @@ export async function checkMountpoint(spec: MountSpec, entries: readonly MountIn
       ExitCode.MOUNT_FAILED,
     );
   }
-  const result = await withDeadline(deps.stat(mountpoint).then((stats) => ({ stats }), (error: unknown) => ({ error })), STAT_DEADLINE_MS);
-  if (!result.done) {
-    throw new HaMountError('ha-mount.mountpoint.hung', `stat ${mountpoint} did not return within 5 s: a mount above it may be hung; check with "ha-mount status"`, ExitCode.SYSTEM);
-  }
-  if ('error' in result.value) {
-    const code = (result.value.error as { code?: string }).code;
-    if (code === 'ENOENT') throw new HaMountError('ha-mount.mountpoint.missing', `mountpoint ${mountpoint} does not exist: create it with "mkdir -p ${mountpoint}"`, ExitCode.USAGE);
-    if (code === 'ENOTDIR') throw new HaMountError('ha-mount.mountpoint.not-directory', `mountpoint ${mountpoint}: a part of the path is not a directory`, ExitCode.USAGE);
-    if (code === 'EACCES' || code === 'EPERM') throw new HaMountError('ha-mount.mountpoint.permission', `mountpoint ${mountpoint}: permission denied; run as root`, ExitCode.USAGE);
-    throw new HaMountError('ha-mount.mountpoint.stat', `cannot check mountpoint ${mountpoint}: ${code ?? (result.value.error as Error).message}`, ExitCode.SYSTEM, { cause: result.value.error });
-  }
-  if (!result.value.stats.isDirectory()) {
-    throw new HaMountError('ha-mount.mountpoint.not-directory', `mountpoint ${mountpoint} is not a directory`, ExitCode.USAGE);
-  }
+  const checked = await deps.checkDirectory(mountpoint);
+  if (!checked.ok) throw mountpointError(mountpoint, checked, entries);
   // the kernel lists a mount under its real path: a symlinked mountpoint would never be found again
-  const real = deps.realpath === undefined ? undefined : await withDeadline(deps.realpath(mountpoint).catch(() => mountpoint), STAT_DEADLINE_MS);
-  if (real?.done && real.value !== mountpoint) {
-    throw new HaMountError('ha-mount.mountpoint.symlink', `mountpoint ${mountpoint} resolves to ${real.value} (a symbolic link on the way): give the real path, ${real.value}`, ExitCode.USAGE);
+  if (checked.real !== mountpoint) {
+    throw new HaMountError('ha-mount.mountpoint.symlink', `mountpoint ${mountpoint} resolves to ${checked.real} (a symbolic link on the way): give the real path, ${checked.real}`, ExitCode.USAGE);
+  }
+}
+
+function mountpointError(mountpoint: string, checked: Extract<DirectoryCheck, { ok: false }>, entries: readonly MountInfoEntry[]): HaMountError {
+  switch (checked.code) {
+    case 'ENOENT':
+      return new HaMountError('ha-mount.mountpoint.missing', `mountpoint ${mountpoint} does not exist: create it with "mkdir -p ${mountpoint}"`, ExitCode.USAGE);
+    case 'ENOTDIR':
+      return new HaMountError('ha-mount.mountpoint.not-directory', `mountpoint ${mountpoint} is not a directory (or a part of its path is not)`, ExitCode.USAGE);
+    case 'EACCES':
+    case 'EPERM':
+      return new HaMountError('ha-mount.mountpoint.permission', `mountpoint ${mountpoint}: permission denied; run as root`, ExitCode.USAGE);
+    case 'ETIMEDOUT': {
+      const above = findContainingMount(entries, mountpoint);
+      const where = above === undefined || !isNetworkMount(above) ? 'a mount above it may be hung' : `the ${above.fstype} mount on ${above.mountpoint} above it is probably hung`;
+      return new HaMountError('ha-mount.mountpoint.hung', `checking mountpoint ${mountpoint} got ${checked.detail}: ${where}; check it with "ha-mount status" or "ha-mount check", or detach it with "ha-mount umount --lazy"`, ExitCode.SYSTEM);
+    }
+    default:
+      return new HaMountError('ha-mount.mountpoint.stat', `cannot check mountpoint ${mountpoint}: ${checked.detail} (${checked.code})`, ExitCode.SYSTEM);
   }
 }

@@ -1,10 +1,18 @@
 import { formatDuration } from '../config/duration.js';
-import { formatCommand, type Runner } from '../exec/run.js';
+import { formatCommand, runCommand, type Runner } from '../exec/run.js';
 import type { Logger } from '../log/logger.js';
 import type { Command, TransitionEvent } from '../types.js';
 import type { Clock } from '../clock.js';
 import type { HookName, HooksConfig } from './notify-config.js';
-import { checkScriptSecurity } from './script-security.js';
+
+/**
+ * How a hook script runs: in its own process group, so the deadline also ends a `sleep` it
+ * started; done shortly after it exits even when a child it left behind holds its stdout
+ * (`mail ... &`), so that child does not hold up the next hook. Output kept up to `outputMax`.
+ */
+export function createHookRunner(outputMax: number): Runner {
+  return (command, options) => runCommand(command, { ...options, processGroup: true, outputMax, drainMs: 20 });
+}
 
 /** One script run for one transition. */
 export interface HookJob {
@@ -19,8 +27,6 @@ export interface HookChannelDeps {
   logger: Logger;
   run: Runner;
   clock: Clock;
-  /** re-checks a script before each run; defaults to checkScriptSecurity */
-  checkScript?: (path: string) => string | undefined;
 }
 
 /** Transitions in, scripts run one at a time in event order. */
@@ -71,20 +77,15 @@ export function buildHookEnv(event: TransitionEvent, host: string): Record<strin
  */
 export function createHookChannel(config: HooksConfig, host: string, deps: HookChannelDeps): HookChannel {
   const { logger, run, clock } = deps;
-  const checkScript = deps.checkScript ?? checkScriptSecurity;
   const queue: HookJob[] = [];
   const counters = { ran: 0, failed: 0, dropped: 0 };
   let running = false;
   let closed = false;
   let onIdle: (() => void) | undefined;
 
+  // the scripts were checked when the config was loaded (parseNotifyConfig); nothing here touches
+  // their paths, as a stat or realpath on the agent's loop could block it (a script on a hung mount)
   const runJob = async (job: HookJob): Promise<void> => {
-    const problem = checkScript(job.command.file);
-    if (problem) {
-      counters.failed += 1;
-      logger.error({ hook: job.hook, seq: job.event.seq }, `notify hook ${job.hook} not run: ${problem}`);
-      return;
-    }
     const result = await run(job.command, { timeoutMs: config.timeoutMs, env: job.env });
     counters.ran += 1;
     const fields = { hook: job.hook, seq: job.event.seq, mount: job.event.mount, command: formatCommand(job.command), exitCode: result.exitCode, durationMs: Math.round(result.durationMs) };

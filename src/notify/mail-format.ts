@@ -1,6 +1,7 @@
 import { formatDuration } from '../config/duration.js';
 import type { TransitionEvent } from '../types.js';
 import type { MailBatch } from './mail-batcher.js';
+import { escapeControl } from '../text/escape-control.js';
 
 /** What a mail says, before addressing. */
 export interface MailContent {
@@ -40,7 +41,9 @@ function formatSubject(batch: MailBatch, last: TransitionEvent, context: MailFor
         : `${batch.firstFrom} -> ... -> ${last.to.toUpperCase()}`;
     subject = `${head} ${path} (${batch.total} changes${batch.folded > 0 ? ', rate limited' : ''})`;
   }
-  return subject.length > SUBJECT_MAX ? `${subject.slice(0, SUBJECT_MAX - 3)}...` : subject;
+  // a reason can carry text from the volume (a brick name): no line break may reach the header
+  const safe = escapeControl(subject);
+  return safe.length > SUBJECT_MAX ? `${safe.slice(0, SUBJECT_MAX - 3)}...` : safe;
 }
 
 function formatBody(batch: MailBatch, last: TransitionEvent, context: MailFormatContext): string {

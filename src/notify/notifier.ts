@@ -6,8 +6,7 @@ import type { TransitionEvent } from '../types.js';
 import { systemClock, type Clock } from '../clock.js';
 import { createDesktopChannel, type DesktopChannelDeps } from './desktop.js';
 import { createEmailChannel, type EmailChannel } from './email.js';
-import { createHookExec } from './hook-exec.js';
-import { createHookChannel, type HookChannel } from './hooks.js';
+import { createHookChannel, createHookRunner, type HookChannel } from './hooks.js';
 import type { MailSenderStatus, SendMail } from './mail-sender.js';
 import type { NotifyConfig } from './notify-config.js';
 import { logTransition } from './transition-log.js';
@@ -22,8 +21,6 @@ export interface NotifierDeps {
   sendMail?: SendMail;
   /** runs hook scripts; defaults to a process-group-killing runner */
   runHook?: Runner;
-  /** re-check of a hook script before each run; defaults to checkScriptSecurity */
-  checkScript?: (path: string) => string | undefined;
   desktop?: Omit<DesktopChannelDeps, 'logger'>;
   /** write the one-line transition log (default true); false when the caller logs transitions itself */
   logTransitions?: boolean;
@@ -69,8 +66,7 @@ export function createNotifier(config: NotifyConfig, deps: NotifierDeps): Notifi
   const hooks: HookChannel = createHookChannel(config.hooks, host, {
     logger,
     clock,
-    run: deps.runHook ?? createHookExec(DEFAULTS.notify.hookOutputMax),
-    ...(deps.checkScript ? { checkScript: deps.checkScript } : {}),
+    run: deps.runHook ?? createHookRunner(DEFAULTS.notify.hookOutputMax),
   });
   const desktop = createDesktopChannel(config.desktop, { logger, ...deps.desktop });
   let lastSeq = 0;

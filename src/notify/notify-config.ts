@@ -4,13 +4,19 @@ import type { ConfigReader } from '../config/config-reader.js';
 import { DEFAULTS } from '../defaults.js';
 import { ExitCode, HaMountError } from '../errors.js';
 import type { MountState } from '../types.js';
-import { checkPasswordFile } from './password-file.js';
+import { checkMailAddress } from './mail-address.js';
+import { checkCaFile, checkPasswordFile } from './password-file.js';
 import { checkScriptSecurity } from './script-security.js';
+import { defaultSmtpPort, isLoopbackHost } from './smtp-policy.js';
+import { SmtpSecrets } from './smtp-secrets.js';
 
-/** How the SMTP connection is protected: STARTTLS on a plain port, TLS from the first byte, or none. */
-export type SmtpSecurity = 'starttls' | 'tls' | 'none';
+/**
+ * How the SMTP connection is protected: `auto` (STARTTLS when offered, required when a password
+ * would cross the network), STARTTLS required, TLS from the first byte, or none. See smtp-policy.ts.
+ */
+export type SmtpSecurity = 'auto' | 'starttls' | 'tls' | 'none';
 
-/** Where the SMTP password comes from; read at each send so a rotated file is picked up. */
+/** Where the SMTP password comes from; read when the config is loaded and on reload (SmtpSecrets), never at send time. */
 export type PasswordSource = { file: string } | { env: string };
 
 /** The SMTP relay that notification mail goes through. */
@@ -22,6 +28,8 @@ export interface SmtpConfig {
   password?: PasswordSource;
   /** PEM file of the CA (or the self-signed certificate) the relay's certificate must chain to */
   caFile?: string;
+  /** the password and the CA's text, read and checked at load; the transport uses these, never the files */
+  secrets: SmtpSecrets;
   /** connect, greeting and per-reply timeout */
   timeoutMs: number;
 }
@@ -79,8 +87,7 @@ export interface ParseNotifyOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-const SECURITIES: readonly SmtpSecurity[] = ['starttls', 'tls', 'none'];
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+const SECURITIES: readonly SmtpSecurity[] = ['auto', 'starttls', 'tls', 'none'];
 
 /**
  * Parses and validates the `notify:` section (the reader points at it). Checks at load what can
@@ -136,18 +143,28 @@ function parseSmtp(reader: ConfigReader, env: NodeJS.ProcessEnv): SmtpConfig {
   reader.rejectUnknownKeys(['host', 'port', 'security', 'user', 'password-file', 'password-env', 'ca-file', 'timeout']);
   const host = reader.child('host').string({ required: true });
   const securityReader = reader.child('security');
-  const security = (securityReader.string() ?? 'starttls') as SmtpSecurity;
+  const security = (securityReader.string() ?? DEFAULTS.notify.smtpSecurity) as SmtpSecurity;
   if (!SECURITIES.includes(security)) throw securityReader.error(`one of ${SECURITIES.join(', ')}`);
-  const port = reader.child('port').integer({ min: 1, max: 65_535 }) ?? DEFAULTS.notify.smtpPorts[security];
   const user = reader.child('user').string();
+  const port = reader.child('port').integer({ min: 1, max: 65_535 }) ?? defaultSmtpPort({ host, security, ...(user === undefined ? {} : { user }) });
   const password = parsePassword(reader, user, env);
-  if (user !== undefined && security === 'none' && !LOOPBACK.has(host)) {
+  if (user !== undefined && security === 'none' && !isLoopbackHost(host)) {
     throw configError(
       reader.child('security'),
       `a password would cross the network in clear text to ${host}; set security: starttls (or tls), or relay through a local MTA on 127.0.0.1`,
     );
   }
-  const caFile = reader.child('ca-file').string();
+  const caReader = reader.child('ca-file');
+  const caFile = caReader.string();
+  const caProblem = caFile === undefined ? undefined : checkCaFile(caFile);
+  if (caProblem) throw configError(caReader, caProblem, 'ha-mount.config.insecure');
+  let secrets: SmtpSecrets;
+  try {
+    secrets = new SmtpSecrets({ ...(password === undefined ? {} : { password }), ...(caFile === undefined ? {} : { caFile }) }, env);
+  } catch (error) {
+    // the file changed between its check and its read
+    throw configError(caFile !== undefined && password === undefined ? caReader : reader, (error as Error).message, 'ha-mount.config.insecure');
+  }
   return {
     host,
     port,
@@ -155,6 +172,7 @@ function parseSmtp(reader: ConfigReader, env: NodeJS.ProcessEnv): SmtpConfig {
     ...(user === undefined ? {} : { user }),
     ...(password === undefined ? {} : { password }),
     ...(caFile === undefined ? {} : { caFile }),
+    secrets,
     timeoutMs: reader.child('timeout').duration({ minMs: 100 }) ?? DEFAULTS.notify.smtpTimeoutMs,
   };
 }
@@ -192,9 +210,8 @@ function parsePassword(reader: ConfigReader, user: string | undefined, env: Node
 }
 
 function checkAddress(reader: ConfigReader, address: string): void {
-  // "Name <user@host>" or "user@host": enough to catch a missing @ or a stray space
-  const bare = /<([^<>]+)>\s*$/.exec(address)?.[1] ?? address;
-  if (!/^[^\s@]+@[^\s@]+$/.test(bare.trim())) throw reader.error('a mail address like ops@example.com');
+  const problem = checkMailAddress(address);
+  if (problem) throw configError(reader, `${problem}; expected one mail address like ops@example.com or Ops <ops@example.com>`);
 }
 
 function parseHooks(reader: ConfigReader): HooksConfig {

@@ -1,4 +1,6 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
+import { openLocalFile, readOwnMountInfo } from '../mount/local-path.js';
+import type { MountInfoEntry } from '../mount/mountinfo.js';
 
 /** One brick as the GlusterFS client log tells it. */
 export interface BrickStatus {
@@ -93,35 +95,55 @@ export function glusterLogPath(mountpoint: string, options: readonly string[]): 
 const FIRST_READ_MAX = 8 * 1024 * 1024; // an old log can be large; the last 8 MiB hold the current client's start
 const READ_CHUNK = 256 * 1024;
 
+/** What a GlusterLogReader needs besides its path; both optional. */
+export interface GlusterLogOptions {
+  /** told once per distinct reason why the log is not read (a FIFO, a network mount, an unsafe folder) */
+  warn?(message: string): void;
+  /** mountinfo to judge the path by; default: read /proc/self/mountinfo at each poll */
+  readMounts?(): readonly MountInfoEntry[];
+}
+
 /**
- * Reads a GlusterFS client log incrementally by offset (the log is on local disk, not on the
- * mount). Starts over when the file shrank (rotated or truncated); a missing file is no news.
+ * Reads a GlusterFS client log incrementally by offset, in this process, so it must never block:
+ * the path is refused (and nothing read) when it lies on a network or FUSE mount, runs through a
+ * folder others can change, or is not a regular file (a FIFO would block open and read); it is
+ * opened O_NONBLOCK|O_NOFOLLOW (see src/mount/local-path.ts). Starts over when the file shrank or
+ * was replaced (rotated); a missing file is no news.
  */
 export class GlusterLogReader {
   private offset: number | undefined;
+  private inode: number | undefined;
   private partial = '';
+  private refused: string | undefined;
   readonly tracker = new BrickTracker();
 
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    private readonly options: GlusterLogOptions = {},
+  ) {}
 
   /** Reads what was appended since the last call and returns the bricks now down. */
   poll(): BrickStatus[] {
     let fd: number;
     try {
-      fd = openSync(this.path, 'r');
-    } catch {
-      return this.tracker.downBricks();
+      fd = openLocalFile('the GlusterFS client log', this.path, { trustedFolders: true, entries: (this.options.readMounts ?? readOwnMountInfo)() });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.tracker.downBricks();
+      this.refuse(`brick state is not read: ${(error as Error).message}`);
+      return [];
     }
+    this.refused = undefined;
     try {
-      const size = fstatSync(fd).size;
-      if (this.offset === undefined) this.offset = Math.max(0, size - FIRST_READ_MAX);
-      if (size < this.offset) {
+      const stats = fstatSync(fd);
+      if (this.offset === undefined) this.offset = Math.max(0, stats.size - FIRST_READ_MAX);
+      if (stats.size < this.offset || (this.inode !== undefined && stats.ino !== this.inode)) {
         this.offset = 0;
         this.partial = '';
       }
+      this.inode = stats.ino;
       const buffer = Buffer.alloc(READ_CHUNK);
-      while (this.offset < size) {
-        const read = readSync(fd, buffer, 0, Math.min(READ_CHUNK, size - this.offset), this.offset);
+      while (this.offset < stats.size) {
+        const read = readSync(fd, buffer, 0, Math.min(READ_CHUNK, stats.size - this.offset), this.offset);
         if (read <= 0) break;
         this.offset += read;
         const text = this.partial + buffer.subarray(0, read).toString('utf8');
@@ -133,5 +155,11 @@ export class GlusterLogReader {
       closeSync(fd);
     }
     return this.tracker.downBricks();
+  }
+
+  private refuse(message: string): void {
+    if (message === this.refused) return;
+    this.refused = message;
+    this.options.warn?.(message);
   }
 }

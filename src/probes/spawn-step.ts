@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { Socket } from 'node:net';
 import type { Command } from '../types.js';
 
 /** What one probe child gave back. */
@@ -58,6 +59,10 @@ export function spawnStep(command: Command, input?: string): RunningStep {
     done,
     kill: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      // a child whose FUSE request already reached the daemon sleeps uninterruptibly until the
+      // server answers: `done` still waits for it, but it must not keep a stopping agent alive
+      child.unref();
+      for (const stream of [child.stdout, child.stderr]) (stream as Socket | null)?.unref?.();
     },
   };
 }

@@ -1,6 +1,9 @@
 import type { MountState } from '../types.js';
 
-/** Where the repair of a failed mount stands. */
+/**
+ * Where the repair of a failed mount stands. 'remounting': one remount is decided and under way
+ * (or waiting for the killed probe to exit); the core (core.ts) ignores every other signal meanwhile.
+ */
 export type RepairPhase = 'none' | 'remounting' | 'waiting-for-server' | 'backing-off';
 
 /** A mount's history as the pure decision function sees it. Replaced, never mutated. */

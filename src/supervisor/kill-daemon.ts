@@ -2,7 +2,7 @@ import type { Backend } from '../backends/backend.js';
 import { DEFAULTS } from '../defaults.js';
 import { isStillDaemon, type DaemonRef } from '../probes/daemon.js';
 import type { ProcReader } from '../probes/proc.js';
-import type { Clock } from '../clock.js';
+import { sleep, type Clock } from '../clock.js';
 
 /** What killing a lingering FUSE daemon needs: /proc, signals and a clock (all injected for tests). */
 export interface KillDeps {
@@ -16,8 +16,6 @@ export interface KillDeps {
 
 /** What happened to the daemon. */
 export type KillOutcome = 'not-running' | 'terminated' | 'killed' | 'survived';
-
-const sleep = (clock: Clock, ms: number): Promise<void> => new Promise((resolve) => clock.setTimeout(resolve, ms));
 
 /** How to end a daemon: `immediate` skips SIGTERM. */
 export interface KillOptions {

@@ -1,14 +1,16 @@
 import type { MountOutcome } from '../mount/mounter-api.js';
 import { findDaemon, findDaemons, type DaemonRef } from '../probes/daemon.js';
-import { inspectMountPresence, type MountPresence } from '../probes/mount-presence.js';
+import { describeFirstAnswer } from '../resolve/first-answer.js';
 import type { MountSpec, ServerAddress } from '../types.js';
-import { formatServerAddress } from './server-rotation.js';
+import type { RemountEnd } from './core-types.js';
+import { presenceOf } from './presence.js';
+import { formatServerAddress } from './server-text.js';
 import type { SupervisorDeps } from './supervisor-types.js';
 
 /** What a remount needs: the spec, the edges, the daemon being replaced, the servers to try last. */
 export interface RemountRequest {
   spec: MountSpec;
-  deps: Pick<SupervisorDeps, 'checkServers' | 'mounts' | 'killDaemon' | 'backend' | 'proc' | 'logger' | 'readMounts'>;
+  deps: Pick<SupervisorDeps, 'resolveServers' | 'mounts' | 'killDaemon' | 'backend' | 'proc' | 'logger' | 'readMounts'>;
   /** the FUSE daemon of the mount being replaced, if known */
   oldDaemon: DaemonRef | undefined;
   avoid: ServerAddress[];
@@ -16,28 +18,23 @@ export interface RemountRequest {
   isStopped(): boolean;
 }
 
-/** How a remount ended. */
-export type RemountResult =
-  /** no server took a TCP connection: nothing was touched */
-  | { kind: 'no-server'; reason: string }
-  | { kind: 'foreign'; presence: Extract<MountPresence, { kind: 'foreign' }> }
-  /** a server answered (`answered`) but no mount was made */
-  | { kind: 'failed'; reason: string; answered: string }
-  | { kind: 'mounted'; server: string; outcome: MountOutcome; daemon: DaemonRef | undefined }
-  | { kind: 'stopped' };
+/** How a remount ended: the core's RemountEnd, or `stopped` (the supervisor stopped meanwhile). */
+export type RemountResult = RemountEnd | { kind: 'stopped' };
 
 /**
- * One remount: reachability first (a dead mount stays in place while no server answers: ENOTCONN
- * is better than users writing into the local folder under it), then lazy unmount, end the daemons
- * left behind, mount with the servers that failed just now tried last, end strays of failed attempts.
+ * One remount: one reachability check first (a dead mount stays in place while no server answers:
+ * ENOTCONN is better than users writing into the local folder under it), then lazy unmount, end the
+ * daemons left behind, mount through the servers that check found (the servers that failed just now
+ * tried last), end strays of failed attempts.
  */
 export async function performRemount(request: RemountRequest): Promise<RemountResult> {
   const { spec, deps } = request;
-  const check = await deps.checkServers(spec);
+  const resolution = await deps.resolveServers(spec, request.avoid);
   if (request.isStopped()) return { kind: 'stopped' };
+  const check = describeFirstAnswer(resolution);
   if (check.answered === undefined) return { kind: 'no-server', reason: check.reason };
-  const presence = inspectMountPresence(deps.readMounts(), spec.mountpoint, deps.backend);
-  if (presence.kind === 'foreign') return { kind: 'foreign', presence };
+  const presence = presenceOf(deps.readMounts(), spec, deps.backend);
+  if (presence.kind === 'foreign') return presence;
   if (presence.kind === 'mounted') {
     await deps.mounts.unmount(spec.mountpoint, { lazy: true }).catch((error: unknown) => {
       deps.logger.warn({ mount: spec.name, err: error }, 'lazy unmount failed; mounting anyway');
@@ -49,7 +46,7 @@ export async function performRemount(request: RemountRequest): Promise<RemountRe
   deps.logger.debug({ mount: spec.name, avoid: request.avoid.map(formatServerAddress) }, 'remount: mounting');
   let outcome: MountOutcome;
   try {
-    outcome = await deps.mounts.mount(spec, { avoid: request.avoid });
+    outcome = await deps.mounts.mount(spec, { avoid: request.avoid, resolution });
   } catch (error) {
     deps.logger.warn({ mount: spec.name, err: error, avoid: request.avoid.map(formatServerAddress) }, `remount attempt of ${spec.mountpoint} failed`);
     const reason = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
@@ -62,7 +59,7 @@ export async function performRemount(request: RemountRequest): Promise<RemountRe
   );
   const daemon = findDaemon(spec.mountpoint, deps.backend, deps.proc);
   if (daemon !== undefined) await killStrayDaemons(request, daemon);
-  return { kind: 'mounted', server, outcome, daemon };
+  return { kind: 'mounted', server, ...(daemon === undefined ? {} : { daemon }) };
 }
 
 /** After the lazy unmount, every daemon still serving the mountpoint is an orphan: end each one. */
@@ -89,5 +86,26 @@ async function killStrayDaemons(request: RemountRequest, keep: DaemonRef): Promi
     if (stray.pid === keep.pid) continue;
     const outcome = await deps.killDaemon(stray, spec.mountpoint, { immediate: true });
     deps.logger.warn({ mount: spec.name, pid: stray.pid, outcome }, 'stray FUSE daemon of a failed mount attempt ended');
+  }
+}
+
+/** performRemount that never rejects: an unexpected error is a failed attempt. */
+export async function runRemount(request: RemountRequest): Promise<RemountResult> {
+  try {
+    return await performRemount(request);
+  } catch (error) {
+    request.deps.logger.error({ mount: request.spec.name, err: error }, 'remount failed unexpectedly');
+    return { kind: 'failed', reason: String(error), answered: '' };
+  }
+}
+
+/** Runs the mount's `post-remount` command; a failure is logged, never fatal. */
+export async function runPostRemount(spec: MountSpec, deps: Pick<SupervisorDeps, 'runPostRemount' | 'logger'>): Promise<void> {
+  const [file, ...args] = spec.postRemount ?? [];
+  if (file === undefined || deps.runPostRemount === undefined) return;
+  try {
+    await deps.runPostRemount({ file, args });
+  } catch (error) {
+    deps.logger.warn({ mount: spec.name, err: error }, 'post-remount command failed');
   }
 }

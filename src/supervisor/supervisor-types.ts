@@ -1,4 +1,3 @@
-import type { HaMountMetrics } from '../metrics/metrics.js';
 import type { Backend } from '../backends/backend.js';
 import type { Logger } from '../log/logger.js';
 import type { MountOutcome } from '../mount/mounter-api.js';
@@ -7,25 +6,22 @@ import type { DaemonRef } from '../probes/daemon.js';
 import type { BrickStatus } from '../probes/gluster-log.js';
 import type { ProcReader } from '../probes/proc.js';
 import type { ProbeRunner, ProbeVerdict } from '../probes/probe-types.js';
-import type { FailureReason } from '../metrics/failure-reason.js';
+import type { Resolution } from '../resolve/resolve-servers.js';
 import type { Command, MountSpec, MountState, ServerAddress, TransitionEvent } from '../types.js';
 import type { Clock } from '../clock.js';
-import type { ServerCheck } from './reachability.js';
+import type { MountEvent } from './core-types.js';
 
 /** Mounting and unmounting, as the core mount path does them (src/mount/mounter.ts). */
 export interface MountOperations {
-  /** mounts `spec`, trying servers in `avoid` last; rejects when no server gave a mount */
-  mount(spec: MountSpec, options: { avoid: ServerAddress[] }): Promise<MountOutcome>;
+  /** mounts `spec` through the servers `resolution` found (made with `avoid` tried last); rejects when no server gave a mount */
+  mount(spec: MountSpec, options: { avoid: ServerAddress[]; resolution: Resolution }): Promise<MountOutcome>;
   /** lazy: detach at once without touching the (dead or hung) filesystem */
   unmount(mountpoint: string, options: { lazy: boolean }): Promise<void>;
 }
 
-/** Where the supervisor reports numbers: the supervisor-facing part of the agent's metrics. */
-export type SupervisorMetrics = Pick<HaMountMetrics, 'observeProbe' | 'setState' | 'countRemount' | 'countFailure' | 'setServer' | 'setDaemonRss'>;
-
 /** The GlusterFS client log (or nothing, for other backends): bricks currently down. */
 export interface BrickSource {
-  poll(): BrickStatus[];
+  poll(): BrickStatus[] | Promise<BrickStatus[]>;
 }
 
 /** Everything a supervisor touches, injected: tests run it on a fake clock with fake probes. */
@@ -43,8 +39,8 @@ export interface SupervisorDeps {
   mounts: MountOperations;
   /** ends a FUSE daemon left behind by a lazy unmount (re-checks that the pid is still it); `immediate`: SIGKILL at once */
   killDaemon(daemon: DaemonRef, mountpoint: string, options?: { immediate?: boolean }): Promise<unknown>;
-  /** cheap reachability check of the spec's servers */
-  checkServers(spec: MountSpec): Promise<ServerCheck>;
+  /** the one reachability check (src/resolve/): DNS and bounded TCP connects, `avoid` tried last; never rejects */
+  resolveServers(spec: MountSpec, avoid: readonly ServerAddress[]): Promise<Resolution>;
   /** runs the mount's `post-remount` command; failures are logged, never fatal */
   runPostRemount?(command: Command): Promise<void>;
   /** the brick state source for this mount (GlusterFS client log), if any */
@@ -53,7 +49,8 @@ export interface SupervisorDeps {
   onTransition(event: TransitionEvent): void;
   /** called whenever the supervisor's loop runs (watchdog heartbeat): never from a call that can hang */
   onProgress?(name: string): void;
-  metrics?: SupervisorMetrics;
+  /** every event of the mount (transitions, probes, remounts...): the metrics' one subscriber */
+  onEvent?(mount: string, event: MountEvent): void;
   logger: Logger;
   /** default: the process-wide counter of src/supervisor/sequence.ts */
   nextSeq?(): number;

@@ -45,7 +45,7 @@ describe('Agent', () => {
     await agent.start();
     const before = agent.supervisor('a');
     specs = [makeSpec({ name: 'a', mountpoint: '/mnt/a' }), makeSpec({ name: 'c', mountpoint: '/mnt/c', onHang: { remountAfterMs: 5_000 } })];
-    const changes = await agent.reload();
+    const changes = agent.reload(specs);
     expect(changes).toEqual({ added: ['c'], removed: ['b'], changed: [], unchanged: ['a'] });
     expect(agent.supervisor('a')).toBe(before);
     agent.stop();
@@ -89,16 +89,20 @@ describe('watchMount', () => {
 });
 
 describe('hooks', () => {
-  it('when the metrics registry of src/metrics is passed as the supervisor metrics then it fits as it is', async () => {
+  it('when the metrics of src/metrics subscribe to a supervisor\'s events then its state and probes show', async () => {
     const { createMetrics } = await import('../../../src/metrics/metrics.js');
+    const { subscribeMetrics } = await import('../../../src/metrics/mount-events.js');
     const { createSupervisor } = await import('../../../src/supervisor/supervisor.js');
     const metrics = createMetrics({ processMetrics: false });
     const world = new FakeWorld(makeSpec());
     world.mountNow();
-    const supervisor = createSupervisor(world.spec, { ...world.deps(), metrics });
+    const supervisor = createSupervisor(world.spec, { ...world.deps(), onEvent: subscribeMetrics(metrics) });
     supervisor.start();
     await world.clock.advance(1_000);
     supervisor.stop();
-    expect(await metrics.render()).toMatch(/data/);
+    const text = await metrics.render();
+    expect(text).toMatch(/ha_mount_state\{mount="data",state="healthy"\} 1/);
+    expect(text).toMatch(/ha_mount_probe_latency_seconds_count\{mount="data"\} [1-9]/);
+    expect(text).toMatch(/ha_mount_server\{mount="data",server="10\.0\.0\.10"\} 1/);
   });
 });

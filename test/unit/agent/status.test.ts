@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -28,6 +29,26 @@ describe('formatStatus', () => {
     expect(lines[1]).toMatch(/^MOUNT\s+MOUNTPOINT\s+STATE\s+SINCE\s+SERVER\s+LAST PROBE\s+REMOUNTS\s+REASON$/);
     expect(lines[2]).toMatch(/^data\s+\/mnt\/data\s+healthy\s+3m ago\s+10\.0\.0\.10\s+12 ms\s+2\s+probe answered$/);
     expect(lines[3]).toMatch(/^mfs\s+\/mnt\/mfs\s+hung\s+7s ago\s+-\s+>5000 ms\s+0\s+hung 5 s/);
+  });
+
+  it('when a mount is hung then a line after the table gives its reason, for how long, since when, the last probe and what it means for I/O', () => {
+    const lines = formatStatus(status, 'running', NOW);
+    expect(lines.slice(-2)).toEqual([
+      '',
+      'mfs (/mnt/mfs) HUNG for 7s, since 2026-11-21 11:59:53Z: hung 5 s: probe got no answer; last probe 2s ago: no answer within 5s; I/O on it blocks: the probe got no answer within the probe timeout',
+    ]);
+  });
+
+  it('when a mount is degraded then the line names the bricks down and says I/O works', () => {
+    const degraded = { ...status, mounts: [{ name: 'data', mountpoint: '/mnt/data', backend: 'glusterfs', state: 'degraded' as const, since: NOW - 95_000, reason: 'brick rep_vol1-client-0 disconnected', bricksDown: ['rep_vol1-client-0'], lastProbe: { at: NOW - 400, latencyMs: 14, verdict: 'ok' as const, detail: 'ok' }, remounts: 0 }] };
+    expect(formatStatus(degraded, 'running', NOW).at(-1)).toBe(
+      'data (/mnt/data) DEGRADED for 1.6m, since 2026-11-21 11:58:25Z: brick rep_vol1-client-0 disconnected; last probe 400ms ago: ok in 14ms; bricks down: rep_vol1-client-0; I/O works, but slowly or with less redundancy',
+    );
+  });
+
+  it('when every mount is healthy then no problem line follows the table', () => {
+    const healthy = { ...status, mounts: status.mounts.slice(0, 1) };
+    expect(formatStatus(healthy, 'running', NOW)).toHaveLength(3);
   });
 
   it('when the agent is gone then the first line says clearly that no agent runs', () => {
@@ -81,6 +102,38 @@ describe('the status file', () => {
     showStatus({ print: (line) => printed.push(line) }, { stateDir: dir, json: true }, NOW, () => true);
     expect(JSON.parse(printed.join('\n'))).toMatchObject({ agent: { state: 'running' }, mounts: [{ name: 'data' }, { name: 'mfs' }] });
     expect(readFileSync(join(dir, 'status.json'), 'utf8')).toContain('"version": 1');
+  });
+
+  it('when a symlink is planted at the temp file then the write neither follows it nor leaves it as status.json', () => {
+    dir = mkdtempSync(join(tmpdir(), 'ha-mount-state-'));
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'root-owned content\n');
+    const state = join(dir, 'state');
+    writeStatusFile(state, status);
+    symlinkSync(victim, join(state, `status.json.${process.pid}.tmp`));
+    writeStatusFile(state, status);
+    expect(readFileSync(victim, 'utf8')).toBe('root-owned content\n');
+    expect(lstatSync(join(state, 'status.json')).isFile()).toBe(true);
+    expect(readStatusFile(state)).toEqual(status);
+  });
+
+  it('when the state folder is writable by group or others then writing refuses with a clear error', () => {
+    dir = mkdtempSync(join(tmpdir(), 'ha-mount-state-'));
+    chmodSync(dir, 0o777);
+    expect(() => writeStatusFile(dir!, status)).toThrow(/writable by group or others \(mode 777\).*chmod 755/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it.skipIf(process.getuid?.() !== 0)('when the state folder belongs to another user then writing refuses with a clear error', () => {
+    dir = mkdtempSync(join(tmpdir(), 'ha-mount-state-'));
+    chownSync(dir, 65_534, 65_534);
+    expect(() => writeStatusFile(dir!, status)).toThrow(/owned by uid 65534, not root/);
+  });
+
+  it('when status.json is a FIFO then status refuses at once instead of blocking on it', () => {
+    dir = mkdtempSync(join(tmpdir(), 'ha-mount-state-'));
+    execFileSync('mkfifo', [join(dir, 'status.json')]);
+    expect(() => showStatus({ print: () => undefined }, { stateDir: dir! })).toThrow(/is a FIFO, not a regular file/);
   });
 
   it('when HA_MOUNT_STATE_DIR is set then it is the state folder unless an option says otherwise', () => {

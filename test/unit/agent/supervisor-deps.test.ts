@@ -65,9 +65,9 @@ describe('createSupervisorDeps and the fleet series', () => {
     const mountInfo = recordingMountInfo();
     const refused = specWith(await closedPort());
     const deps = createSupervisorDeps(refused, { logger: createSilentLogger(), host: 'client1', hooks: { mountInfo }, onTransition: () => undefined });
-    expect((await deps.checkServers(refused)).answered).toBeUndefined();
+    expect((await deps.resolveServers(refused, [])).reachable).toEqual([]);
     const answering = specWith(await openPort());
-    expect((await deps.checkServers(answering)).answered).toBe(`127.0.0.1:${answering.servers[0]?.port}`);
+    expect((await deps.resolveServers(answering, [])).reachable.map((candidate) => candidate.port)).toEqual([answering.servers[0]?.port]);
     expect(mountInfo.reachable).toEqual([
       ['data', false],
       ['data', true],

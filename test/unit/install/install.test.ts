@@ -1,4 +1,4 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -27,6 +27,8 @@ function createPackage(dir: string): void {
     writeFileSync(join(dir, `dist/bin/${name}.js`), `process.stdout.write(JSON.stringify({ script: ${JSON.stringify(name)}, args: process.argv.slice(2) }));\n`);
   }
   copyFileSync(join(repo, 'systemd/ha-mount.service'), join(dir, 'systemd/ha-mount.service'));
+  mkdirSync(join(dir, 'dist/man'));
+  for (const page of ['ha-mount.8', 'mount.ha.8', 'ha-mount.yaml.5']) writeFileSync(join(dir, 'dist/man', page), `.TH ${page}\n`);
 }
 
 /** Every path under `dir`, relative, folders with a trailing slash. */
@@ -60,14 +62,23 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 describe('ha-mount install', () => {
   it('when run on an empty prefix then it creates the launchers, the unit, the sample config and a manifest with their sha256', async () => {
     const report = await install();
-    const expected = ['sbin/mount.ha', 'sbin/ha-mount', 'lib/systemd/system/ha-mount.service', 'etc/ha-mount/ha-mount.yaml'];
+    const expected = [
+      'sbin/mount.ha',
+      'sbin/ha-mount',
+      'lib/systemd/system/ha-mount.service',
+      'etc/ha-mount/ha-mount.yaml',
+      'usr/share/man/man8/ha-mount.8',
+      'usr/share/man/man8/mount.ha.8',
+      'usr/share/man/man5/ha-mount.yaml.5',
+    ];
     expect(report.created.map((path) => relative(prefix, path))).toEqual(expected);
     expect(statSync(join(prefix, 'sbin/mount.ha')).mode & 0o777).toBe(0o755);
     expect(statSync(join(prefix, 'lib/systemd/system/ha-mount.service')).mode & 0o777).toBe(0o644);
     const manifest = readManifestFile();
     expect(manifest.files.map((file) => relative(prefix, file.path))).toEqual(expected);
     for (const file of manifest.files) expect(file.sha256).toBe(hashContent(readFileSync(file.path)));
-    expect(manifest.dirs.map((dir) => relative(prefix, dir))).toEqual(['sbin', 'lib', 'lib/systemd', 'lib/systemd/system', 'etc', 'etc/ha-mount', 'var', 'var/lib', 'var/lib/ha-mount']);
+    expect(readFileSync(join(prefix, 'usr/share/man/man5/ha-mount.yaml.5'), 'utf8')).toBe('.TH ha-mount.yaml.5\n');
+    expect(manifest.dirs.map((dir) => relative(prefix, dir))).toEqual(['sbin', 'lib', 'lib/systemd', 'lib/systemd/system', 'etc', 'etc/ha-mount', 'usr', 'usr/share', 'usr/share/man', 'usr/share/man/man8', 'usr/share/man/man5', 'var', 'var/lib', 'var/lib/ha-mount']);
   });
 
   it('when mount(8) would run the installed mount.ha then node runs the package script with the arguments untouched', async () => {
@@ -108,9 +119,9 @@ describe('ha-mount install', () => {
     await install();
     const report = await install();
     expect(report.created).toEqual([]);
-    expect(report.unchanged).toHaveLength(3);
+    expect(report.unchanged).toHaveLength(6);
     expect(report.kept).toEqual([join(prefix, 'etc/ha-mount/ha-mount.yaml')]);
-    expect(readManifestFile().files).toHaveLength(4);
+    expect(readManifestFile().files).toHaveLength(7);
     await uninstallFiles({ prefix });
     expect(listTree(prefix)).toEqual([]);
   });
@@ -174,7 +185,7 @@ describe('ha-mount uninstall', () => {
     const before = listTree(prefix);
     await install();
     const report = await uninstallFiles({ prefix });
-    expect(report.removed).toHaveLength(4);
+    expect(report.removed).toHaveLength(7);
     expect(report.modified).toEqual([]);
     expect(listTree(prefix)).toEqual(before);
   });
@@ -186,7 +197,7 @@ describe('ha-mount uninstall', () => {
     writeFileSync(join(prefix, 'lib/systemd/system/ha-mount.service'), '[Service]\nExecStart=/bin/true\n');
     const report = await uninstallFiles({ prefix });
     expect(report.modified.map((path) => relative(prefix, path)).sort()).toEqual(['etc/ha-mount/ha-mount.yaml', 'lib/systemd/system/ha-mount.service']);
-    expect(report.removed.map((path) => relative(prefix, path))).toEqual(['sbin/mount.ha', 'sbin/ha-mount']);
+    expect(report.removed.map((path) => relative(prefix, path))).toEqual(['sbin/mount.ha', 'sbin/ha-mount', 'usr/share/man/man8/ha-mount.8', 'usr/share/man/man8/mount.ha.8', 'usr/share/man/man5/ha-mount.yaml.5']);
     expect(listTree(prefix)).toEqual(['etc/', 'etc/ha-mount/', 'etc/ha-mount/ha-mount.yaml', 'lib/', 'lib/systemd/', 'lib/systemd/system/', 'lib/systemd/system/ha-mount.service']);
     expect(report.dirsLeft.map((path) => relative(prefix, path)).sort()).toEqual(['etc', 'etc/ha-mount', 'lib', 'lib/systemd', 'lib/systemd/system']);
   });
@@ -216,6 +227,73 @@ describe('install commands', () => {
     output.length = 0;
     await program.parseAsync(['node', 'ha-mount', 'uninstall', '--prefix', prefix]);
     expect(output.join('')).toContain(`removed   ${join(prefix, 'sbin/mount.ha')}\n`);
+    expect(listTree(prefix)).toEqual([]);
+  });
+});
+
+// issue 15 item 6: the manifest is a file; uninstall trusts only paths install itself creates
+describe('ha-mount uninstall with an edited manifest', () => {
+  const writeManifest = (edit: (manifest: InstallManifest) => void): void => {
+    const manifest = readManifestFile();
+    edit(manifest);
+    writeFileSync(join(prefix, 'var/lib/ha-mount/install-manifest.json'), JSON.stringify(manifest));
+  };
+
+  it.each([
+    ['a file outside the prefix', (outside: string) => ({ file: outside })],
+    ['a file reached with .. from inside the prefix', (outside: string) => ({ file: `${prefix}/sbin/../../${relative(root, outside)}` })],
+    ['a file below the prefix that install never writes', () => ({ file: join(prefix, 'etc/passwd') })],
+    ['a folder outside the prefix', () => ({ dir: join(root, 'victim-dir') })],
+  ])('when the manifest lists %s then uninstall refuses, names it and removes nothing', async (_what, entry) => {
+    await install();
+    const outside = join(root, 'victim');
+    writeFileSync(outside, 'precious\n');
+    writeFileSync(join(prefix, 'etc/passwd'), 'precious\n');
+    mkdirSync(join(root, 'victim-dir'));
+    const { file, dir } = entry(outside) as { file?: string; dir?: string };
+    writeManifest((manifest) => {
+      if (file !== undefined) manifest.files.push({ path: file, sha256: hashContent('precious\n') });
+      if (dir !== undefined) manifest.dirs.push(dir);
+    });
+    const before = listTree(root);
+    await expect(uninstallFiles({ prefix })).rejects.toMatchObject({ code: 'ha-mount.uninstall.foreign-path', exitCode: 1, message: expect.stringContaining(JSON.stringify(file ?? dir)) });
+    expect(listTree(root)).toEqual(before);
+  });
+
+  it('when the unit was installed with --unit-dir then uninstall still removes it', async () => {
+    await install({ unitDir: 'etc/systemd/system' });
+    const report = await uninstallFiles({ prefix });
+    expect(report.removed.map((path) => relative(prefix, path))).toContain('etc/systemd/system/ha-mount.service');
+    expect(listTree(prefix)).toEqual([]);
+  });
+});
+
+// issue 15 item 9: a prefix that is a file is a usage error, not a stack trace with exit 4
+describe('install and uninstall on a prefix that is not a folder', () => {
+  it.each(['install', 'uninstall'] as const)('when %s --prefix names a regular file then it fails with exit 1 naming the prefix and writes nothing', async (command) => {
+    const file = join(root, 'a-file');
+    writeFileSync(file, 'x');
+    const run = command === 'install' ? installFiles({ prefix: file, packageRoot, nodePath: process.execPath }) : uninstallFiles({ prefix: file });
+    await expect(run).rejects.toMatchObject({ code: `ha-mount.${command}.prefix`, exitCode: 1, message: `cannot ${command} under ${file}: it is a file, not a folder; give a folder with --prefix (install creates it when missing)` });
+    expect(readFileSync(file, 'utf8')).toBe('x');
+  });
+});
+
+// issue 15 item 7: install points mount.ha and the unit at the package, so it checks the package first
+describe.skipIf(process.getuid?.() !== 0)('install on a package another user can change', () => {
+  it.each([
+    ['a built script writable by its group', () => chmodSync(join(packageRoot, 'dist/bin/mount.ha.js'), 0o664), 'dist/bin/mount.ha.js is writable by its group (mode 0664)'],
+    ['the dist folder writable by others', () => chmodSync(join(packageRoot, 'dist'), 0o777), 'dist is writable by others (mode 0777)'],
+    ['the package folder owned by another user', () => chownSync(packageRoot, 65534, 65534), 'package is owned by uid 65534, not root'],
+    ['a dependency linked into a world-writable folder', () => {
+      mkdirSync(join(root, 'open'), { mode: 0o777 });
+      chmodSync(join(root, 'open'), 0o777);
+      mkdirSync(join(packageRoot, 'node_modules'));
+      symlinkSync(join(root, 'open'), join(packageRoot, 'node_modules/dep'));
+    }, 'open is writable by others (mode 0777)'],
+  ])('when the package has %s then install refuses, names it and writes nothing', async (_what, spoil, named) => {
+    spoil();
+    await expect(install()).rejects.toMatchObject({ code: 'ha-mount.install.untrusted-package', exitCode: 1, message: expect.stringContaining(named) });
     expect(listTree(prefix)).toEqual([]);
   });
 });

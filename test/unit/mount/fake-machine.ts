@@ -1,3 +1,4 @@
+import { FakeClock } from '../fake-clock.js';
 import type { RunResult, Runner } from '../../../src/exec/run.js';
 import type { MounterDeps } from '../../../src/mount/mounter-deps.js';
 import type { ProcReader } from '../../../src/probes/proc.js';
@@ -44,7 +45,7 @@ export class FakeProcesses implements ProcReader {
 }
 
 /** A fake machine: directories, mounts, a scripted runner and a network; records every command. */
-export function fakeMachine(options: { directories?: string[]; files?: string[]; mounts?: FakeMount[]; network: ResolverDeps; script?: Script; root?: boolean; proc?: FakeProcesses }) {
+export function fakeMachine(options: { directories?: string[]; files?: string[]; mounts?: FakeMount[]; network: ResolverDeps; script?: Script; root?: boolean; proc?: FakeProcesses; /** paths whose check never answers (below a hung mount) */ hungPaths?: string[] }) {
   const mounts: Array<FakeMount & { id: number }> = [];
   let nextMountId = 100;
   const addMount = (mount: FakeMount): void => {
@@ -65,7 +66,7 @@ export function fakeMachine(options: { directories?: string[]; files?: string[];
     }
     return { exitCode: 0, signal: undefined, stdout: '', stderr: '', timedOut: false, durationMs: 1, ...answer.result };
   };
-  let clock = 0;
+  const clock = new FakeClock(0, { autoAdvance: true });
   const deps: MounterDeps = {
     runner,
     resolver: options.network,
@@ -74,19 +75,15 @@ export function fakeMachine(options: { directories?: string[]; files?: string[];
       const root = '22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n';
       return root + mounts.map((mount) => `${mount.id} 22 0:${mount.id - 50} / ${mount.mountpoint} rw,relatime shared:2 - ${mount.fstype} ${mount.source} rw,user_id=0\n`).join('');
     },
-    stat: async (path) => {
-      if (directories.has(path)) return { isDirectory: () => true };
-      if (files.has(path)) return { isDirectory: () => false };
-      throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+    checkDirectory: async (path) => {
+      if (options.hungPaths?.some((hung) => path.startsWith(`${hung}/`))) return { ok: false, code: 'ETIMEDOUT', detail: 'no answer within 5 s (the check was killed)' };
+      if (directories.has(path)) return { ok: true, real: path };
+      if (files.has(path)) return { ok: false, code: 'ENOTDIR', detail: 'Not a directory' };
+      return { ok: false, code: 'ENOENT', detail: 'No such file or directory' };
     },
     isRoot: () => options.root ?? true,
     ...(options.proc === undefined ? {} : { proc: options.proc, signal: (pid: number, signal: NodeJS.Signals) => options.proc?.signal(pid, signal) }),
-    clock: {
-      now: () => clock,
-      sleep: async (ms) => {
-        clock += ms;
-      },
-    },
+    clock,
   };
   return { deps, commands, mounts };
 }

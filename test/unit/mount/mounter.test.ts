@@ -75,7 +75,7 @@ describe('mountSpec', () => {
   it('when the mountpoint does not exist or is a file then it is a usage error naming it', async () => {
     const network = fakeNetwork(HOSTS, {});
     await expect(mountSpec(makeSpec({ mountpoint: '/nope' }), fakeMachine({ network }).deps)).rejects.toMatchObject({ exitCode: 1, message: expect.stringContaining('mountpoint /nope does not exist: create it with "mkdir -p /nope"') });
-    await expect(mountSpec(makeSpec({ mountpoint: '/etc/passwd' }), fakeMachine({ network, files: ['/etc/passwd'] }).deps)).rejects.toMatchObject({ message: 'mountpoint /etc/passwd is not a directory' });
+    await expect(mountSpec(makeSpec({ mountpoint: '/etc/passwd' }), fakeMachine({ network, files: ['/etc/passwd'] }).deps)).rejects.toMatchObject({ message: expect.stringMatching(/^mountpoint \/etc\/passwd is not a directory/) });
     expect(network.connects).toEqual([]);
   });
   it('when the same volume is already mounted there then it says so (exit 32)', async () => {

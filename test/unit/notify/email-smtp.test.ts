@@ -124,11 +124,11 @@ describe('e-mail over real SMTP (STARTTLS + AUTH)', () => {
     expect(notifier.status().email).toMatchObject({ queued: 0, sent: 3, dropped: 0 });
     // nothing left that could send again: empty queue, no timer armed
     await clock.advance(10 * config.retry.capMs);
-    expect(clock.pendingTimers()).toBe(0);
+    expect(clock.pending()).toBe(0);
     expect(second.messages).toHaveLength(3);
   });
 
-  it('when the password is wrong then the mail is retried, not dropped, and goes out once the file is fixed', async () => {
+  it('when the password is wrong then the mail is retried, not dropped, and goes out once the file is fixed and reloaded', async () => {
     const server = await startServer();
     const clock = createFakeClock();
     const { writeFile } = await import('node:fs/promises');
@@ -141,6 +141,7 @@ describe('e-mail over real SMTP (STARTTLS + AUTH)', () => {
       await vi.waitFor(() => expect(notifier.status().email?.failedAttempts).toBe(1), { timeout: 15_000, interval: 20 });
       expect(lines.some((line) => String(line.msg).includes('EAUTH'))).toBe(true);
       await writeFile(fixture.passwordFile, `${SMTP_PASS}\n`, { mode: 0o600 });
+      config.smtp.secrets.reload(); // what the agent does on SIGHUP or a config edit: the send never reads the file
       await clock.advance(config.retry.baseMs);
       await waitForMessages(server, 1);
     } finally {

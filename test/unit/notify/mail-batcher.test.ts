@@ -101,6 +101,6 @@ describe('mail batcher', () => {
     batcher.flushAll();
     expect(batches).toHaveLength(2);
     expect(batches[1]).toMatchObject({ total: 2, folded: 2 });
-    expect(clock.pendingTimers()).toBe(0);
+    expect(clock.pending()).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SmtpSecrets } from '../../../src/notify/smtp-secrets.js';
 import { DEFAULTS } from '../../../src/defaults.js';
 import type { Runner } from '../../../src/exec/run.js';
 import type { OutgoingMail, SendMail } from '../../../src/notify/mail-sender.js';
@@ -10,7 +11,7 @@ import { captureLogger, createFakeClock, makeEvent } from './helpers.js';
 const email: EmailConfig = {
   to: ['ops@example.com'],
   from: 'ha-mount@client-01',
-  smtp: { host: '127.0.0.1', port: 25, security: 'none', timeoutMs: DEFAULTS.notify.smtpTimeoutMs },
+  smtp: { host: '127.0.0.1', port: 25, security: 'none', timeoutMs: DEFAULTS.notify.smtpTimeoutMs, secrets: new SmtpSecrets({}) },
   coalesceMs: DEFAULTS.notify.coalesceMs,
   rateLimit: { count: DEFAULTS.notify.rateLimitCount, windowMs: DEFAULTS.notify.rateLimitWindowMs },
   queueMax: DEFAULTS.notify.queueMax,
@@ -96,7 +97,7 @@ describe('notifier', () => {
     const { logger, lines } = captureLogger();
     const notifier = createNotifier(
       { email, hooks: { ...noHooks, scripts: { notify: '/bin/true' } }, desktop: false },
-      { logger, clock: brokenClock, host: 'client-01', sendMail: async () => { throw new Error('unused'); }, runHook, checkScript: () => undefined },
+      { logger, clock: brokenClock, host: 'client-01', sendMail: async () => { throw new Error('unused'); }, runHook },
     );
     expect(() => notifier.notify(makeEvent())).not.toThrow();
     await new Promise((resolve) => setImmediate(resolve));
@@ -162,7 +163,7 @@ describe('notifier', () => {
     const summary = mails[mails.length - 1];
     expect(summary?.subject).toMatch(/-> HEALTHY \(\d+ changes, rate limited\)$/);
     expect(summary?.text).toMatch(/Rate limit: \d+ changes were folded into this mail/);
-    expect(clock.pendingTimers()).toBe(0);
+    expect(clock.pending()).toBe(0);
   });
 
   it('when transitions arrive out of sequence then a warning is logged and they are still handled', () => {

@@ -62,12 +62,18 @@ describe('parseNotifyConfig', () => {
     expect(config.email).toMatchObject({
       to: ['ops@example.com', 'On call <oncall@example.com>'],
       from: 'ha-mount@client-01.example.com',
-      smtp: { host: 'smtp.example.com', port: 587, security: 'starttls', user: 'alerts', password: { file: passwordFile }, timeoutMs: DEFAULTS.notify.smtpTimeoutMs },
+      smtp: { host: 'smtp.example.com', port: 587, security: 'auto', user: 'alerts', password: { file: passwordFile }, timeoutMs: DEFAULTS.notify.smtpTimeoutMs },
       coalesceMs: 5_000,
       rateLimit: { count: 3, windowMs: 600_000 },
     });
     expect(config.hooks).toMatchObject({ scripts: { notify: hook, notify_failed: hook }, timeoutMs: 2_000 });
     expect(config.desktop).toBe(true);
+  });
+
+  it('when security is left out then it is auto, on the relay port 25 for a local MTA and 587 once a password goes to a remote relay', () => {
+    const local = parse('notify:\n  email:\n    to: a@b.c\n    smtp: { host: 127.0.0.1 }\n');
+    const remote = parse(`notify:\n  email:\n    to: a@b.c\n    smtp: { host: smtp.example.com, user: u, password-file: ${passwordFile} }\n`);
+    expect([local.email?.smtp.security, local.email?.smtp.port, remote.email?.smtp.port]).toEqual(['auto', 25, 587]);
   });
 
   it('when security is tls or none then the port defaults to 465 or 25', () => {
@@ -119,7 +125,7 @@ describe('parseNotifyConfig', () => {
   it('when to is missing or an address is malformed then file, line and key are named', () => {
     expect(parseError('notify:\n  email:\n    smtp: { host: h }\n').message).toMatch(/^\/etc\/ha-mount\/ha-mount\.yaml:\d+: notify\.email\.to: expected one or more mail addresses/);
     expect(parseError('notify:\n  email:\n    to: [ok@x.y, not-an-address]\n    smtp: { host: h }\n').message).toBe(
-      '/etc/ha-mount/ha-mount.yaml:3: notify.email.to[1]: expected a mail address like ops@example.com, found "not-an-address"',
+      '/etc/ha-mount/ha-mount.yaml:3: notify.email.to[1]: "not-an-address": there is no @; expected one mail address like ops@example.com or Ops <ops@example.com>',
     );
   });
 

@@ -30,7 +30,7 @@ describe.skipIf(!isRoot)('checkScriptSecurity', () => {
   it('when the script is group-writable then it is refused with its mode and the fix', async () => {
     const script = await writeScript(join(dir, 'notify.sh'), 0o775);
     expect(checkScriptSecurity(script)).toBe(
-      `refusing the script ${script}: the script ${script} is writable by its group (mode 0775), so a non-root user could change what ha-mount runs as root; fix: chown root:root ${script} && chmod go-w ${script}`,
+      `refusing the script ${script}: the script ${script} is writable by its group (mode 0775), so another user could change what ha-mount runs as root; fix: chown root:root ${script} && chmod go-w ${script}`,
     );
   });
 

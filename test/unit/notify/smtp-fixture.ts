@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULTS } from '../../../src/defaults.js';
 import type { EmailConfig } from '../../../src/notify/notify-config.js';
+import { SmtpSecrets } from '../../../src/notify/smtp-secrets.js';
 import { generateSelfSignedPair, type TlsKeyPair } from '../../../src/notify/test-smtp-server.js';
 
 export const SMTP_USER = 'alerts';
@@ -32,7 +33,7 @@ export function makeEmailConfig(fixture: SmtpFixture, port: number, overrides: P
   return {
     to: ['ops@example.com', 'oncall@example.com'],
     from: 'ha-mount@client-01.example.com',
-    smtp: { host: '127.0.0.1', port, security: 'starttls', user: SMTP_USER, password: { file: fixture.passwordFile }, caFile: fixture.caFile, timeoutMs: 5_000 },
+    smtp: { host: '127.0.0.1', port, security: 'starttls', user: SMTP_USER, password: { file: fixture.passwordFile }, caFile: fixture.caFile, timeoutMs: 5_000, secrets: new SmtpSecrets({ password: { file: fixture.passwordFile }, caFile: fixture.caFile }) },
     coalesceMs: DEFAULTS.notify.coalesceMs,
     rateLimit: { count: DEFAULTS.notify.rateLimitCount, windowMs: DEFAULTS.notify.rateLimitWindowMs },
     queueMax: DEFAULTS.notify.queueMax,

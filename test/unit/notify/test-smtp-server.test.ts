@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmtpSend } from '../../../src/notify/smtp-transport.js';
 import { parseMessage, startTestSmtpServer } from '../../../src/notify/test-smtp-server.js';
 import { createSmtpFixture, makeEmailConfig, type SmtpFixture } from './smtp-fixture.js';
+import { SmtpSecrets } from '../../../src/notify/smtp-secrets.js';
 
 let fixture: SmtpFixture;
 beforeAll(async () => {
@@ -18,7 +19,7 @@ describe('test SMTP server', () => {
     const server = await startTestSmtpServer();
     try {
       const config = makeEmailConfig(fixture, server.port, {});
-      const send = createSmtpSend({ ...config, smtp: { host: '127.0.0.1', port: server.port, security: 'none', timeoutMs: 5_000 } });
+      const send = createSmtpSend({ ...config, smtp: { host: '127.0.0.1', port: server.port, security: 'none', timeoutMs: 5_000, secrets: new SmtpSecrets({}) } });
       const text = `brick rep_vol1-client-1 disconnected — données indisponibles ${'x'.repeat(120)}\nsecond line\n`;
       await send(mail(text, '[ha-mount] client-01: mount données healthy -> FAILED'));
       expect(server.messages[0]).toMatchObject({ subject: '[ha-mount] client-01: mount données healthy -> FAILED', text, secure: false, to: ['ops@example.com'] });
@@ -32,7 +33,7 @@ describe('test SMTP server', () => {
     const server = await startTestSmtpServer({ secure: 'tls', tls: fixture.tls });
     try {
       const config = makeEmailConfig(fixture, server.port);
-      const send = createSmtpSend({ ...config, smtp: { host: '127.0.0.1', port: server.port, security: 'tls', caFile: fixture.caFile, timeoutMs: 5_000 } });
+      const send = createSmtpSend({ ...config, smtp: { host: '127.0.0.1', port: server.port, security: 'tls', caFile: fixture.caFile, timeoutMs: 5_000, secrets: new SmtpSecrets({ caFile: fixture.caFile }) } });
       await send(mail('hello\n', 'tls'));
       expect(server.messages[0]?.secure).toBe(true);
     } finally {

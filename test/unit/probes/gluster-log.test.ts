@@ -1,4 +1,6 @@
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, constants, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { parseMountInfo } from '../../../src/mount/mountinfo.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -84,6 +86,51 @@ describe('GlusterLogReader', () => {
 
   it('when the log does not exist then no brick is down', () => {
     expect(new GlusterLogReader('/nonexistent/ha-mount.log').poll()).toEqual([]);
+  });
+
+  it('when the log path is a FIFO then poll returns at once, reads nothing, and says why once', () => {
+    dir = mkdtempSync(join(tmpdir(), 'ha-mount-glog-'));
+    const path = join(dir, 'fifo.log');
+    execFileSync('mkfifo', [path]);
+    // a writer holds the FIFO open with a disconnect line in it (the old reader opened it and blocked, or read it)
+    const writer = openSync(path, constants.O_RDWR | constants.O_NONBLOCK);
+    try {
+      writeFileSync(writer, [START, ...GRAPH, disconnected(1)].join('\n') + '\n');
+      const warnings: string[] = [];
+      const reader = new GlusterLogReader(path, { warn: (message) => warnings.push(message) });
+      expect(reader.poll()).toEqual([]);
+      expect(reader.poll()).toEqual([]);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/is a FIFO, not a regular file/);
+    } finally {
+      closeSync(writer);
+    }
+  });
+
+  it('when the log lies below a FUSE mount (per mountinfo) then it is not read and that is said once', () => {
+    dir = mkdtempSync(join(tmpdir(), 'ha-mount-glog-'));
+    const path = join(dir, 'mnt-data.log');
+    writeFileSync(path, [START, ...GRAPH, connected(0), disconnected(1)].join('\n') + '\n');
+    const mounts = parseMountInfo(`22 1 8:1 / / rw - ext4 /dev/sda1 rw\n100 22 0:50 / ${dir} rw - fuse.glusterfs gfs1:/rep_vol1 rw\n`);
+    const warnings: string[] = [];
+    const reader = new GlusterLogReader(path, { warn: (message) => warnings.push(message), readMounts: () => mounts });
+    expect(reader.poll()).toEqual([]);
+    expect(reader.poll()).toEqual([]);
+    expect(warnings).toEqual([expect.stringContaining(`is on a fuse.glusterfs mount (${dir})`)]);
+  });
+
+  it('when the log path is a symlink to a FIFO then it is refused too', () => {
+    dir = mkdtempSync(join(tmpdir(), 'ha-mount-glog-'));
+    execFileSync('mkfifo', [join(dir, 'fifo')]);
+    symlinkSync(join(dir, 'fifo'), join(dir, 'mnt-data.log'));
+    const writer = openSync(join(dir, 'fifo'), constants.O_RDWR | constants.O_NONBLOCK); // so that the old reader's open could not block this test
+    try {
+      const warnings: string[] = [];
+      expect(new GlusterLogReader(join(dir, 'mnt-data.log'), { warn: (message) => warnings.push(message) }).poll()).toEqual([]);
+      expect(warnings[0]).toMatch(/FIFO/);
+    } finally {
+      closeSync(writer);
+    }
   });
 });
 

@@ -2,6 +2,7 @@
 // command, DNS query and TCP connect it is asked for is recorded. How the machine answers (root or
 // not, what exists, what DNS says, which servers answer, how mounts end) is generated, so the
 // properties run through every branch of the mount path.
+import { FakeClock } from '../fake-clock.js';
 import fc from 'fast-check';
 import type { RunResult, Runner } from '../../../src/exec/run.js';
 import type { MounterDeps } from '../../../src/mount/mounter-deps.js';
@@ -90,7 +91,7 @@ export function recordingMachine(plan: MachinePlan): { deps: MounterDeps; record
   let dnsTurn = 0;
   let connectTurn = 0;
   let mountTurn = 0;
-  let clock = 0;
+  const clock = new FakeClock(0, { autoAdvance: true });
 
   const result = (extra: Partial<RunResult>): RunResult => ({ exitCode: 0, signal: undefined, stdout: '', stderr: '', timedOut: false, durationMs: 1, ...extra });
 
@@ -140,25 +141,20 @@ export function recordingMachine(plan: MachinePlan): { deps: MounterDeps; record
         if (outcome === 'weird') throw new TypeError('socket exploded');
         throw Object.assign(new Error(`connect ${outcome} ${address}:${port}`), { code: outcome });
       },
-      now: () => clock,
+      now: () => clock.now(),
     },
     readFile: async (path) => {
       if (plan.mountinfoUnreadable || path !== '/proc/self/mountinfo') throw Object.assign(new Error(`EACCES: ${path}`), { code: 'EACCES' });
       const root = '22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n';
       return root + mounts.map((mount, index) => `${100 + index} 22 0:${50 + index} / ${mount.mountpoint} rw,relatime shared:2 - ${mount.fstype} ${mount.source} rw,user_id=0\n`).join('');
     },
-    stat: async (path) => {
-      if (path === plan.fileAt) return { isDirectory: () => false };
-      if (plan.anyPathExists || KNOWN_DIRECTORIES.includes(path)) return { isDirectory: () => true };
-      throw Object.assign(new Error(`${plan.statError}: ${path}`), { code: plan.statError });
+    checkDirectory: async (path) => {
+      if (path === plan.fileAt) return { ok: false, code: 'ENOTDIR', detail: 'Not a directory' };
+      if (plan.anyPathExists || KNOWN_DIRECTORIES.includes(path)) return { ok: true, real: path };
+      return { ok: false, code: plan.statError, detail: `${plan.statError}: ${path}` };
     },
     isRoot: () => plan.root,
-    clock: {
-      now: () => clock,
-      sleep: async (ms) => {
-        clock += ms;
-      },
-    },
+    clock,
   };
   return { deps, record };
 }

@@ -4,55 +4,13 @@ import { createSilentLogger } from '../../../src/log/logger.js';
 import type { MountInfoEntry } from '../../../src/mount/mountinfo.js';
 import type { ProcReader, ProcStat } from '../../../src/probes/proc.js';
 import type { ProbeResult, ProbeTarget, RunningProbe } from '../../../src/probes/probe-types.js';
-import type { Clock, TimerHandle } from '../../../src/clock.js';
-import type { ServerCheck } from '../../../src/supervisor/reachability.js';
+import { FakeClock } from '../fake-clock.js';
+import { resolveServers } from '../../../src/resolve/resolve-servers.js';
+import { fakeNetwork } from '../resolve/fake-network.js';
 import type { SupervisorDeps } from '../../../src/supervisor/supervisor-types.js';
 import type { MountSpec, TransitionEvent } from '../../../src/types.js';
 
-interface Timer {
-  id: number;
-  at: number;
-  callback: () => void;
-}
-
-/** Lets pending promise chains run (real macrotask turn; no time passes on the fake clock). */
-export const flush = async (): Promise<void> => {
-  for (let round = 0; round < 5; round += 1) await new Promise((resolve) => setImmediate(resolve));
-};
-
-export class FakeClock implements Clock {
-  private timers: Timer[] = [];
-  private nextId = 1;
-  constructor(public time = 1_000_000) {}
-  now = (): number => this.time;
-  setTimeout = (callback: () => void, ms: number): TimerHandle => {
-    const timer = { id: this.nextId++, at: this.time + Math.max(0, ms), callback };
-    this.timers.push(timer);
-    return timer.id;
-  };
-  clearTimeout = (handle: TimerHandle): void => {
-    this.timers = this.timers.filter((timer) => timer.id !== handle);
-  };
-  pending(): number {
-    return this.timers.length;
-  }
-  /** Runs every timer due within `ms`, in time order, letting promises settle after each. */
-  async advance(ms: number): Promise<void> {
-    const target = this.time + ms;
-    await flush();
-    for (;;) {
-      this.timers.sort((a, b) => a.at - b.at || a.id - b.id);
-      const next = this.timers[0];
-      if (next === undefined || next.at > target) break;
-      this.timers.shift();
-      this.time = next.at;
-      next.callback();
-      await flush();
-    }
-    this.time = target;
-    await flush();
-  }
-}
+export { FakeClock, flush } from '../fake-clock.js';
 
 /** A probe the test answers: `mode` decides how each new probe ends. */
 export class FakeProbes {
@@ -175,6 +133,8 @@ export class FakeWorld {
   killed: number[] = [];
   killedImmediately: number[] = [];
   avoidSeen: string[][] = [];
+  /** the first reachable address of the resolution each mount call was given */
+  resolutionsSeen: Array<string | undefined> = [];
   events: TransitionEvent[] = [];
   progress = 0;
   random = 0.5;
@@ -204,6 +164,7 @@ export class FakeWorld {
         mount: async (_spec, options) => {
           this.mountCalls += 1;
           this.avoidSeen.push(options.avoid.map((server) => server.host));
+          this.resolutionsSeen.push(options.resolution.reachable[0]?.address);
           if (this.mountFails || !this.serversUp) throw new Error('mount exited 32');
           this.mountNow('10.0.0.11');
           return { server: { host: '10.0.0.11' }, backups: [], command: { file: 'mount', args: [] }, durationMs: 80 };
@@ -218,9 +179,12 @@ export class FakeWorld {
         if (options?.immediate) this.killedImmediately.push(daemon.pid);
         this.proc.kill(daemon.pid);
       },
-      checkServers: async (): Promise<ServerCheck> => {
+      // the real resolution over a fake network: every server open, or every one refusing
+      resolveServers: async (spec, avoid) => {
         this.serverChecks += 1;
-        return this.serversUp ? { answered: '10.0.0.11:24007', reason: 'answers' } : { reason: '10.0.0.10:24007: ECONNREFUSED' };
+        const how = this.serversUp ? 'open' : 'refused';
+        const network = fakeNetwork({}, Object.fromEntries(spec.servers.map((server) => [server.host, how])));
+        return resolveServers(spec.servers, network, { defaultPort: 24007, avoid });
       },
       onTransition: (event) => this.events.push(event),
       onProgress: () => {

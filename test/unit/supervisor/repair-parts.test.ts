@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeBackoff } from '../../../src/supervisor/backoff.js';
 import { killDaemon } from '../../../src/supervisor/kill-daemon.js';
-import { checkServers } from '../../../src/supervisor/reachability.js';
+import { describeFirstAnswer } from '../../../src/resolve/first-answer.js';
+import { resolveServers } from '../../../src/resolve/resolve-servers.js';
+import { fakeNetwork } from '../resolve/fake-network.js';
 import { parseServerText } from '../../../src/supervisor/supervisor.js';
 import { buildScopeUnitName, wrapInScope } from '../../../src/supervisor/systemd-scope.js';
 import { weighProbe } from '../../../src/supervisor/weigh-probe.js';
@@ -31,26 +33,25 @@ describe('computeBackoff', () => {
   });
 });
 
-describe('checkServers', () => {
-  it('when one server answers and the others are black holes then it answers without waiting for them', async () => {
-    const never = new Promise<void>(() => undefined);
-    const result = await checkServers([{ host: 'vip' }, { host: 'a' }, { host: 'b', port: 24008 }], 24007, {
-      lookup: async (host) => [`ip-${host}`],
-      connect: (address) => (address === 'ip-b' ? Promise.resolve() : never),
-    });
-    expect(result.answered).toBe('b:24008');
+describe('describeFirstAnswer', () => {
+  it('when the preferred server refuses and a backup answers then the answer names the backup with its port', async () => {
+    const network = fakeNetwork({ vip: ['10.0.0.10'], a: ['10.0.0.11'] }, { '10.0.0.10': 'refused', '10.0.0.11': 'refused', '10.0.0.12': 'open' });
+    const result = describeFirstAnswer(await resolveServers([{ host: 'vip' }, { host: 'a' }, { host: '10.0.0.12', port: 24008 }], network, { defaultPort: 24007 }));
+    expect(result.answered).toBe('10.0.0.12:24008');
+  });
+
+  it('when the server that answers was avoided then it is still the answer (a server that failed a moment ago may be the only one back)', async () => {
+    const network = fakeNetwork({}, { '10.0.0.10': 'open', '10.0.0.11': 'refused' });
+    const result = describeFirstAnswer(await resolveServers([{ host: '10.0.0.10' }, { host: '10.0.0.11' }], network, { defaultPort: 24007, avoid: [{ host: '10.0.0.10' }] }));
+    expect(result.answered).toBe('10.0.0.10:24007');
   });
 
   it('when every server refuses then the reason names each one', async () => {
-    const result = await checkServers([{ host: 'a' }, { host: 'b' }], 24007, {
-      lookup: async (host) => [host],
-      connect: async () => {
-        throw Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
-      },
-    });
+    const network = fakeNetwork({}, { '10.0.0.1': 'refused', '10.0.0.2': 'refused' });
+    const result = describeFirstAnswer(await resolveServers([{ host: '10.0.0.1' }, { host: '10.0.0.2' }], network, { defaultPort: 24007 }));
     expect(result.answered).toBeUndefined();
-    expect(result.reason).toMatch(/a:24007: ECONNREFUSED/);
-    expect(result.reason).toMatch(/b:24007: ECONNREFUSED/);
+    expect(result.reason).toMatch(/10\.0\.0\.1:24007: refused/);
+    expect(result.reason).toMatch(/10\.0\.0\.2:24007: refused/);
   });
 });
 

@@ -135,7 +135,7 @@ describe('supervisor on a fake clock', () => {
     supervisor.stop();
   });
 
-  it('when ENOTCONN comes then the server in use is tried last on the remount', async () => {
+  it('when ENOTCONN comes then the servers are checked once, the server in use is tried last, and the mount goes through what that check found', async () => {
     const world = setup();
     world.mountNow('10.0.0.10');
     const supervisor = createSupervisor(world.spec, world.deps());
@@ -144,6 +144,9 @@ describe('supervisor on a fake clock', () => {
     world.probes.mode = errnoResult('ENOTCONN', 'hard');
     await world.clock.advance(1_000);
     expect(world.avoidSeen[0]).toEqual(['10.0.0.10']);
+    expect(world.mountCalls).toBe(1);
+    expect(world.serverChecks).toBe(1);
+    expect(world.resolutionsSeen).toEqual(['10.0.0.11']);
     supervisor.stop();
   });
 

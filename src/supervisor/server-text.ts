@@ -14,27 +14,3 @@ export function parseServerText(text: string): ServerAddress {
   if (plain?.[1] !== undefined) return { host: plain[1], port: Number(plain[2]) };
   return { host: text };
 }
-
-/**
- * Servers that failed a moment ago, tried last on the next mount for `forgetAfterMs` (the
- * rotation): the server behind an ENOTCONN or a hang, and one that answered but gave no mount.
- */
-export class ServerRotation {
-  private readonly failedAt = new Map<string, number>();
-
-  constructor(private readonly forgetAfterMs: number) {}
-
-  noteFailure(server: string | undefined, now: number): void {
-    if (server !== undefined) this.failedAt.set(server, now);
-  }
-
-  /** The servers to try last now; forgets the old ones. */
-  avoidList(now: number): ServerAddress[] {
-    const avoid: ServerAddress[] = [];
-    for (const [server, at] of this.failedAt) {
-      if (now - at > this.forgetAfterMs) this.failedAt.delete(server);
-      else avoid.push(parseServerText(server));
-    }
-    return avoid;
-  }
-}

@@ -1,0 +1,319 @@
+import { toFailureReason, type FailureReason } from '../metrics/failure-reason.js';
+import type { MountSpec, ServerAddress } from '../types.js';
+import type { CoreEffect, CoreInput, CoreSettings, MountCore, MountEvent, Presence, RemountEnd, Step, StepEnv, TimerName } from './core-types.js';
+import { decide, type DecideContext } from './decide.js';
+import { createInitialHealth } from './health.js';
+import { parseServerText } from './server-text.js';
+import type { HealthSignal, RepairAction } from './signals.js';
+import type { MountStatus } from './supervisor-types.js';
+import { weighProbe } from './weigh-probe.js';
+
+/** A mount the supervisor has just started to watch. */
+export function createCore(now: number): MountCore {
+  return { health: createInitialHealth(now), mountedOnce: false, nextProbeId: 1, fileGeneration: 0, bricksDown: [], failedServers: {}, cause: 'other', remountWaitsForProbe: false, stopped: false };
+}
+
+/** The metrics reason of a signal (a fixed set, so labels stay bounded). */
+function causeOf(signal: HealthSignal, probeCause: string | undefined): FailureReason {
+  switch (signal.kind) {
+    case 'probe':
+      return toFailureReason(probeCause ?? 'other');
+    case 'probe-timeout':
+    case 'hang-deadline':
+      return 'hung';
+    case 'mount-absent':
+    case 'mount-foreign':
+      return 'not_mounted';
+    case 'daemon-died':
+      return 'daemon_dead';
+    default:
+      return 'other';
+  }
+}
+
+/** The probe cadence: faster while a fresh mount settles. */
+export function probeIntervalOf(core: MountCore, settings: CoreSettings): number {
+  const { health } = core;
+  const settling = health.state === 'recovering' || (health.state === 'starting' && health.goodCount === 0);
+  return settling ? Math.min(settings.settleIntervalMs, settings.spec.probe.intervalMs) : settings.spec.probe.intervalMs;
+}
+
+/** The servers to try last now (failed within `recentFailureMs`), and the table without the old ones. */
+export function avoidListOf(failedServers: Readonly<Record<string, number>>, now: number, forgetAfterMs: number): { avoid: ServerAddress[]; kept: Record<string, number> } {
+  const kept: Record<string, number> = {};
+  for (const [server, at] of Object.entries(failedServers)) if (now - at <= forgetAfterMs) kept[server] = at;
+  return { avoid: Object.keys(kept).map(parseServerText), kept };
+}
+
+const describeDeath = (pid: number, status: string): string => `FUSE daemon ${pid} ${status === 'gone' ? 'died' : status === 'zombie' ? 'died (zombie)' : 'died (pid reused)'}`;
+
+/** One step: collects the next state and the effects while the input is handled. */
+class Stepper {
+  readonly effects: CoreEffect[] = [];
+  constructor(
+    public core: MountCore,
+    private readonly settings: CoreSettings,
+    private readonly env: StepEnv,
+  ) {}
+
+  private set(patch: Partial<MountCore>): void {
+    this.core = { ...this.core, ...patch };
+  }
+  private emit(event: MountEvent): void {
+    this.effects.push({ type: 'emit', event });
+  }
+  private timer(timer: TimerName, delayMs: number): void {
+    this.effects.push({ type: 'set-timer', timer, delayMs });
+  }
+  private cancel(timer: TimerName): void {
+    this.effects.push({ type: 'cancel-timer', timer });
+  }
+  private get remounting(): boolean {
+    return this.core.health.repair === 'remounting';
+  }
+  private noteServerFailure(server: string | undefined): void {
+    if (server !== undefined && server !== '') this.set({ failedServers: { ...this.core.failedServers, [server]: this.env.now } });
+  }
+
+  handle(input: CoreInput): void {
+    if (this.core.stopped) return;
+    switch (input.kind) {
+      case 'start':
+        this.emit({ kind: 'state', state: this.core.health.state });
+        this.effects.push({ type: 'inspect-mount', purpose: 'start' });
+        return;
+      case 'stop':
+        this.stop();
+        return;
+      case 'timer':
+        this.onTimer(input.timer);
+        return;
+      case 'inspected':
+        if (input.purpose === 'start') this.onStartPresence(input.presence);
+        else this.onProbePresence(input.presence);
+        return;
+      case 'probe-result':
+        this.onProbeResult(input);
+        return;
+      case 'probe-exited':
+        if (this.core.probe?.id !== input.id) return;
+        this.set({ probe: undefined });
+        if (this.core.remountWaitsForProbe) this.launchRemount();
+        return;
+      case 'daemon-found':
+        this.set({ daemon: input.daemon });
+        if (input.daemon !== undefined) this.effects.push({ type: 'watch-daemon', daemon: input.daemon });
+        return;
+      case 'daemon-died':
+        if (this.core.daemon?.pid !== input.daemon.pid || this.core.daemon.startTime !== input.daemon.startTime) return;
+        this.emit({ kind: 'daemon-rss', bytes: undefined });
+        if (this.remounting) return; // we are replacing it
+        this.apply({ kind: 'daemon-died', reason: describeDeath(input.daemon.pid, input.status) });
+        return;
+      case 'servers-checked':
+        if (this.core.health.repair !== 'waiting-for-server') return;
+        if (input.answered !== undefined) this.apply({ kind: 'server-answers', server: input.answered });
+        else this.timer('repair', this.settings.spec.probe.intervalMs);
+        return;
+      case 'remount-ended':
+        this.onRemountEnded(input.result);
+        return;
+    }
+  }
+
+  private stop(): void {
+    for (const timer of ['tick', 'probe-deadline', 'repair', 'hang', 'probe-exit'] as const) this.cancel(timer);
+    this.effects.push({ type: 'unwatch-daemon' });
+    if (this.core.probe !== undefined) this.effects.push({ type: 'kill-probe', id: this.core.probe.id });
+    this.set({ stopped: true });
+  }
+
+  private onTimer(timer: TimerName): void {
+    const { health, probe } = this.core;
+    switch (timer) {
+      case 'tick':
+        this.effects.push({ type: 'heartbeat' });
+        this.timer('tick', probeIntervalOf(this.core, this.settings));
+        // at most one probe per mount: a probe past its deadline blocks the next until its child is gone
+        if (this.remounting || probe !== undefined) return;
+        this.effects.push({ type: 'inspect-mount', purpose: 'probe' });
+        return;
+      case 'probe-deadline': {
+        if (probe === undefined || probe.overdue) return;
+        this.set({ probe: { ...probe, overdue: true } });
+        this.effects.push({ type: 'kill-probe', id: probe.id });
+        if (probe.stale) return; // about the mount a remount just replaced
+        const timeoutMs = this.settings.spec.probe.timeoutMs;
+        this.effects.push({ type: 'heartbeat' });
+        this.set({ lastProbe: { at: this.env.now, latencyMs: timeoutMs, verdict: 'timeout', detail: `no answer within ${timeoutMs} ms` } });
+        this.emit({ kind: 'probe', latencyMs: timeoutMs });
+        this.noteServerFailure(health.server);
+        this.apply({ kind: 'probe-timeout', timeoutMs });
+        return;
+      }
+      case 'repair':
+        if (health.repair === 'waiting-for-server') {
+          this.effects.push({ type: 'heartbeat' }, { type: 'check-servers' });
+        } else if (health.repair === 'backing-off') this.apply({ kind: 'retry-due' });
+        return;
+      case 'hang':
+        this.apply({ kind: 'hang-deadline' });
+        return;
+      case 'probe-exit':
+        if (this.core.remountWaitsForProbe) this.launchRemount();
+        return;
+    }
+  }
+
+  /** Adopts the mount when it is there (no remount), mounts it when it is not. */
+  private onStartPresence(presence: Presence): void {
+    if (presence.kind === 'mounted') {
+      if (presence.server !== undefined) this.set({ health: { ...this.core.health, server: presence.server } });
+      this.set({ mountedOnce: true });
+      this.emit({ kind: 'server', server: presence.server });
+      this.effects.push({ type: 'find-daemon' });
+      this.timer('tick', 0);
+      return;
+    }
+    this.timer('tick', this.settings.spec.probe.intervalMs);
+    this.onProbePresence(presence);
+  }
+
+  private onProbePresence(presence: Presence): void {
+    if (this.remounting || (presence.kind === 'mounted' && this.core.probe !== undefined)) return;
+    if (presence.kind === 'absent') return this.apply({ kind: 'mount-absent' });
+    if (presence.kind === 'foreign') return this.apply({ kind: 'mount-foreign', reason: presence.reason });
+    if (this.core.daemon === undefined) this.effects.push({ type: 'find-daemon' });
+    const id = this.core.nextProbeId;
+    this.set({ probe: { id, overdue: false, stale: false }, nextProbeId: id + 1 });
+    this.effects.push({ type: 'start-probe', id, device: presence.device, fileGeneration: this.core.fileGeneration });
+    this.timer('probe-deadline', this.settings.spec.probe.timeoutMs);
+  }
+
+  private onProbeResult(input: Extract<CoreInput, { kind: 'probe-result' }>): void {
+    const { probe } = this.core;
+    if (probe === undefined || probe.id !== input.id || probe.overdue) return;
+    this.cancel('probe-deadline');
+    if (probe.stale) return; // started before a remount: about the old mount
+    const { result } = input;
+    this.effects.push({ type: 'heartbeat' });
+    this.set({ lastProbe: { at: this.env.now, latencyMs: Math.round(result.latencyMs), verdict: result.verdict, detail: result.detail } });
+    this.emit({ kind: 'probe', latencyMs: result.latencyMs });
+    // a probe file left in GlusterFS split-brain answers EIO forever, across remounts: use a new one
+    if ((result.step === 'write' || result.step === 'read') && result.verdict === 'bad') this.set({ fileGeneration: this.core.fileGeneration + 1 });
+    this.set({ bricksDown: input.bricks.filter((brick) => !brick.connected).map((brick) => brick.name) });
+    if (this.core.daemon !== undefined) this.emit({ kind: 'daemon-rss', bytes: input.daemonAlive ? input.daemonRssBytes : undefined });
+    const weighed = weighProbe(result, input.bricks, this.settings.spec.probe.slowMs, input.daemonAlive);
+    if (weighed.signal.verdict === 'hard' || weighed.signal.verdict === 'bad') this.noteServerFailure(this.core.health.server);
+    this.apply(weighed.signal, weighed.cause);
+  }
+
+  private onRemountEnded(result: RemountEnd): void {
+    switch (result.kind) {
+      case 'no-server':
+        return this.apply({ kind: 'remount-failed', reason: result.reason, serverAnswered: false });
+      case 'foreign':
+        return this.apply({ kind: 'mount-foreign', reason: result.reason });
+      case 'failed':
+        this.set({ daemon: undefined });
+        this.noteServerFailure(result.answered);
+        return this.apply({ kind: 'remount-failed', reason: result.reason, serverAnswered: true });
+      case 'mounted': {
+        this.set({ daemon: result.daemon });
+        this.emit({ kind: 'server', server: result.server });
+        if (result.daemon !== undefined) this.effects.push({ type: 'watch-daemon', daemon: result.daemon });
+        const initial = !this.core.mountedOnce;
+        this.set({ mountedOnce: true });
+        if (!initial) this.emit({ kind: 'remount', cause: this.core.cause });
+        this.apply({ kind: 'remount-done', server: result.server, initial });
+        this.timer('tick', 0);
+        if (!initial) this.effects.push({ type: 'run-post-remount' });
+        return;
+      }
+    }
+  }
+
+  /** Feeds a signal to the health policy and turns its answer into effects. */
+  private apply(signal: HealthSignal, probeCause?: string): void {
+    const before = this.core.health;
+    const context: DecideContext = {
+      now: this.env.now,
+      probe: this.settings.spec.probe,
+      onHang: this.settings.spec.onHang,
+      backoff: { baseMs: this.settings.repair.backoffBaseMs, capMs: this.settings.repair.backoffCapMs, jitter: this.settings.repair.backoffJitter },
+      holdDownMs: this.settings.repair.holdDownMs,
+      random: this.env.random,
+    };
+    const decision = decide(before, signal, context);
+    this.set({ health: decision.health });
+    const change = decision.transition;
+    if (change !== undefined) {
+      const cause = causeOf(signal, probeCause);
+      if (change.to === 'failed' || change.to === 'hung' || change.to === 'degraded') this.set({ cause });
+      this.emit({ kind: 'transition', change, ...(decision.health.server === undefined ? {} : { server: decision.health.server }) });
+      const wasUp = before.state !== 'starting' && before.state !== 'recovering';
+      if (change.to === 'failed' && wasUp) this.emit({ kind: 'failure', cause });
+      // a hang timer only runs while the mount is hung
+      if (change.from === 'hung') this.cancel('hang');
+    }
+    for (const action of decision.actions) this.act(action);
+  }
+
+  private act(action: RepairAction): void {
+    switch (action.type) {
+      case 'remount':
+        return this.beginRemount();
+      case 'wait-for-server':
+        return this.timer('repair', this.settings.spec.probe.intervalMs);
+      case 'retry-after':
+        return this.timer('repair', action.delayMs);
+      case 'arm-hang-timer':
+        return this.timer('hang', action.delayMs);
+      case 'cancel-repair':
+        this.cancel('repair');
+        this.cancel('hang');
+        return;
+    }
+  }
+
+  /**
+   * A probe still running on the mount being replaced is killed and waited for (bounded): a
+   * probe step must not walk the path while the new mount is being made.
+   */
+  private beginRemount(): void {
+    const { probe } = this.core;
+    if (probe === undefined) return this.launchRemount();
+    this.set({ probe: { ...probe, stale: true }, remountWaitsForProbe: true });
+    this.effects.push({ type: 'kill-probe', id: probe.id });
+    this.timer('probe-exit', this.settings.repair.probeExitWaitMs);
+  }
+
+  private launchRemount(): void {
+    if (this.core.remountWaitsForProbe) this.cancel('probe-exit');
+    const { avoid, kept } = avoidListOf(this.core.failedServers, this.env.now, this.settings.repair.recentFailureMs);
+    this.set({ remountWaitsForProbe: false, failedServers: kept, probe: this.core.probe === undefined ? undefined : { ...this.core.probe, stale: true } });
+    this.effects.push({ type: 'unwatch-daemon' }, { type: 'remount', avoid, ...(this.core.daemon === undefined ? {} : { daemon: this.core.daemon }) });
+  }
+}
+
+/**
+ * The whole per-mount machine: state + input -> next state + effects. Pure: the time and the
+ * random draw come in `env`, every outside action goes out as an effect (src/supervisor/supervisor.ts
+ * carries them out). The health policy proper is `decide` (decide.ts).
+ */
+export function step(core: MountCore, input: CoreInput, settings: CoreSettings, env: StepEnv): Step {
+  const stepper = new Stepper(core, settings, env);
+  stepper.handle(input);
+  return { core: stepper.core, effects: stepper.effects };
+}
+
+/** The mount's status for status.json and `ha-mount status`. Pure. */
+export function describeStatus(core: MountCore, spec: Pick<MountSpec, 'name' | 'mountpoint' | 'backend'>): MountStatus {
+  const { health } = core;
+  const status: MountStatus = { name: spec.name, mountpoint: spec.mountpoint, backend: spec.backend, state: health.state, since: health.since, reason: health.reason, remounts: health.remounts };
+  if (health.server !== undefined) status.server = health.server;
+  if (core.lastProbe !== undefined) status.lastProbe = { ...core.lastProbe };
+  if (core.daemon !== undefined) status.daemonPid = core.daemon.pid;
+  if (core.bricksDown.length > 0) status.bricksDown = [...core.bricksDown];
+  return status;
+}
