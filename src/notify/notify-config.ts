@@ -97,8 +97,10 @@ const SECURITIES: readonly SmtpSecurity[] = ['auto', 'starttls', 'tls', 'none'];
 export function parseNotifyConfig(reader: ConfigReader, options: ParseNotifyOptions = {}): NotifyConfig {
   reader.rejectUnknownKeys(['email', 'hooks', 'desktop']);
   const email = reader.child('email');
+  // `enabled: false` is "Alertmanager only": the site pages from Prometheus, the mail settings stay for a switch back
+  const mailOn = email.exists && (email.child('enabled').boolean() ?? true);
   return {
-    ...(email.exists ? { email: parseEmail(email, options.env ?? process.env) } : {}),
+    ...(mailOn ? { email: parseEmail(email, options.env ?? process.env) } : {}),
     hooks: parseHooks(reader.child('hooks')),
     desktop: reader.child('desktop').boolean() ?? false,
   };
@@ -110,7 +112,7 @@ export function configError(reader: ConfigReader, text: string, code = 'ha-mount
 }
 
 function parseEmail(reader: ConfigReader, env: NodeJS.ProcessEnv): EmailConfig {
-  reader.rejectUnknownKeys(['to', 'from', 'smtp', 'coalesce', 'rate-limit']);
+  reader.rejectUnknownKeys(['enabled', 'to', 'from', 'smtp', 'coalesce', 'rate-limit']);
   const toReader = reader.child('to');
   const to = toReader.stringList() ?? [];
   if (to.length === 0) throw toReader.error('one or more mail addresses', 'ha-mount.config.missing');

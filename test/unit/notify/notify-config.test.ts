@@ -107,6 +107,21 @@ describe('parseNotifyConfig', () => {
     expect(error.message).toMatch(/notify\.email\.smtp\.security: a password would cross the network in clear text/);
   });
 
+  it('when email.enabled is false then no mail is sent (Alertmanager only) and hooks stay', () => {
+    const config = parse(`notify:
+  email:
+    enabled: false
+    to: [ops@example.com]
+    smtp: { host: smtp.example.com }
+  hooks:
+    notify: ${hook}
+`);
+    expect(config.email).toBeUndefined();
+    expect(config.hooks.scripts).toEqual({ notify: hook });
+    expect(parse('notify:\n  email:\n    enabled: true\n    to: [ops@example.com]\n    smtp: { host: smtp.example.com }\n').email?.to).toEqual(['ops@example.com']);
+    expect(parseError('notify:\n  email:\n    enabled: "no"\n').message).toMatch(/notify\.email\.enabled: expected/);
+  });
+
   it('when to is missing or an address is malformed then file, line and key are named', () => {
     expect(parseError('notify:\n  email:\n    smtp: { host: h }\n').message).toMatch(/^\/etc\/ha-mount\/ha-mount\.yaml:\d+: notify\.email\.to: expected one or more mail addresses/);
     expect(parseError('notify:\n  email:\n    to: [ok@x.y, not-an-address]\n    smtp: { host: h }\n').message).toBe(
