@@ -53,6 +53,16 @@ export const DEFAULTS = {
     write: true, // a lookup alone misses read-only and ENOSPC volumes
     folder: '.ha-mount', // hidden per-mount folder for write probes, one file per client host
     daemonPollMs: 100, // kill(pid, 0) every 100 ms: daemon death seen "at once" for ~no CPU
+    // the probe helper's interpreter: perl-base is Essential on Debian (on every client, even minbase);
+    // an absolute path, as the agent runs as root
+    helperPerl: '/usr/bin/perl',
+    // after the probe helper died, wait at most this long for an orphaned probe child to go
+    orphanWaitMs: 30_000,
+    // the write probe (create, write, fsync, read back) at most this often while writes succeed,
+    // the lookup at every interval: a write costs a probe child ~2x a lookup's CPU and ~12 FUSE
+    // calls; hangs and dead clients are seen by the lookup (and the daemon watch) as before, and
+    // after a failed write every probe writes again, so `fall` and `rise` count writes
+    writeEveryMs: 5_000,
     // after a (re)mount, probe this often until healthy: `rise` good probes confirm the new mount
     // in ~0.4 s instead of 2 s, which is what keeps "healthy within 2 s of a server's return"
     settleIntervalMs: 200,

@@ -13,6 +13,7 @@ export const FAILURE_REASONS = [
   'brick_down',
   'enospc',
   'erofs',
+  'tampered',
   'other',
 ] as const;
 

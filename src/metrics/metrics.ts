@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { createRequire } from 'node:module';
+import type { Registry } from 'prom-client';
 import { DEFAULTS } from '../defaults.js';
 import type { MountState } from '../types.js';
 import { FAILURE_REASONS, isFailureReason, type FailureReason } from './failure-reason.js';
@@ -47,6 +48,8 @@ export interface MetricsOptions {
 
 /** Creates the metrics; nothing is served until startMetricsServer. */
 export function createMetrics(options: MetricsOptions = {}): HaMountMetrics {
+  // loaded only when metrics are configured: an agent without them keeps its memory (issue 16)
+  const { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } = createRequire(import.meta.url)('prom-client') as typeof import('prom-client');
   const registry = new Registry();
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];

@@ -1,5 +1,5 @@
 import { format } from 'node:util';
-import { createTransport } from 'nodemailer';
+import { createRequire } from 'node:module';
 import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
 import type { SendMail } from './mail-sender.js';
 import type { EmailConfig, SmtpConfig } from './notify-config.js';
@@ -68,6 +68,8 @@ export function buildTransportOptions(smtp: SmtpConfig, options: SmtpSendOptions
 /** A SendMail over SMTP with nodemailer: one connection per mail, closed after it; failures come as SmtpSendError. */
 export function createSmtpSend(email: EmailConfig, options: SmtpSendOptions = {}): SendMail {
   return async (mail) => {
+    // loaded at the first mail: an agent without e-mail keeps its memory (issue 16)
+    const { createTransport } = createRequire(import.meta.url)('nodemailer') as typeof import('nodemailer');
     const transport = createTransport(buildTransportOptions(email.smtp, options));
     try {
       const info = await transport.sendMail({
