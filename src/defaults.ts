@@ -63,6 +63,10 @@ export const DEFAULTS = {
     // calls; hangs and dead clients are seen by the lookup (and the daemon watch) as before, and
     // after a failed write every probe writes again, so `fall` and `rise` count writes
     writeEveryMs: 5_000,
+    // the GlusterFS client log is kept open and polled with one fstat per probe; its path is walked
+    // and opened again this often, which is how soon a rotated (renamed) log is followed; appends,
+    // which carry the brick news, are seen at the next probe as before
+    logReopenMs: 10_000,
     // after a (re)mount, probe this often until healthy: `rise` good probes confirm the new mount
     // in ~0.4 s instead of 2 s, which is what keeps "healthy within 2 s of a server's return"
     settleIntervalMs: 200,

@@ -22,6 +22,8 @@ export interface MountOperations {
 /** The GlusterFS client log (or nothing, for other backends): bricks currently down. */
 export interface BrickSource {
   poll(): BrickStatus[] | Promise<BrickStatus[]>;
+  /** releases what it keeps open (the log's fd); called when the supervisor stops */
+  close?(): void;
 }
 
 /** Everything a supervisor touches, injected: tests run it on a fake clock with fake probes. */

@@ -48,6 +48,7 @@ export class Supervisor {
   /** Stops timers and watches; kills a probe in flight without waiting for it. Leaves the mount as it is. */
   stop(): void {
     this.feed({ kind: 'stop' });
+    this.bricks?.close?.();
   }
 
   /** The mount's status for status.json and `ha-mount status`. */
