@@ -1,5 +1,6 @@
 import { DEFAULTS } from '../defaults.js';
-import { findDaemon } from '../probes/daemon.js';
+import { findDaemon, readDaemonStat, type DaemonRef } from '../probes/daemon.js';
+import type { KeptStat, ProcStat } from '../probes/proc.js';
 import { watchDaemon, type StopWatching } from '../probes/daemon-watcher.js';
 import type { RunningProbe } from '../probes/probe-types.js';
 import { describeFirstAnswer } from '../resolve/first-answer.js';
@@ -24,6 +25,8 @@ export class Supervisor {
   private readonly probes = new Map<number, RunningProbe>();
   private stopWatching: StopWatching | undefined;
   private bricks: BrickSource | undefined;
+  /** the daemon's /proc/PID/stat kept open for the read after each probe */
+  private daemonStat: { daemon: DaemonRef; kept: KeptStat | undefined } | undefined;
   private readonly queue: CoreInput[] = [];
   private draining = false;
 
@@ -49,6 +52,8 @@ export class Supervisor {
   stop(): void {
     this.feed({ kind: 'stop' });
     this.bricks?.close?.();
+    this.daemonStat?.kept?.close();
+    this.daemonStat = undefined;
   }
 
   /** The mount's status for status.json and `ha-mount status`. */
@@ -134,11 +139,21 @@ export class Supervisor {
     this.probes.set(id, probe);
     const answered = probe.result
       .catch(probeErrorResult)
-      .then(async (result) => this.feed(await observeProbe(id, result, this.core, this.bricks, this.deps, this.spec.name)));
+      .then(async (result) => this.feed(await observeProbe(id, result, this.core, this.bricks, this.deps, this.spec.name, (daemon) => this.readDaemonStat(daemon))));
     void Promise.all([probe.exited, answered]).then(() => {
       this.probes.delete(id);
       this.feed({ kind: 'probe-exited', id });
     });
+  }
+
+  /** One pread of the daemon's /proc/PID/stat kept open (opened again for another daemon), else kill(pid, 0) and a read. */
+  private readDaemonStat(daemon: DaemonRef): ProcStat | undefined {
+    let current = this.daemonStat;
+    if (current?.daemon.pid !== daemon.pid || current.daemon.startTime !== daemon.startTime) {
+      current?.kept?.close();
+      current = this.daemonStat = { daemon, kept: this.deps.proc.keepStat?.(daemon.pid) };
+    }
+    return current.kept === undefined ? readDaemonStat(daemon, this.deps.proc) : current.kept.read();
   }
 }
 
