@@ -68,6 +68,11 @@ export const DEFAULTS = {
     // rotate daily or weekly); appends, which carry the brick news, are seen at the next probe as
     // before. At 10 s the walks were still a tenth of the agent's busy time at 50 mounts
     logReopenMs: 30_000,
+    // every mount's probe tick moves to the nearest 100 ms point of the wall clock (at most 50 ms):
+    // the mounts then tick together, their requests leave in one pipe write and the agent wakes
+    // once per point, not once per mount. Hung and dead mounts are timed from the probe and the
+    // daemon watch, which do not move
+    tickGridMs: 100,
     // after a (re)mount, probe this often until healthy: `rise` good probes confirm the new mount
     // in ~0.4 s instead of 2 s, which is what keeps "healthy within 2 s of a server's return"
     settleIntervalMs: 200,

@@ -60,6 +60,8 @@ export interface SupervisorDeps {
   repair?: Partial<RepairSettings>;
   /** probe cadence right after a (re)mount, until healthy; default DEFAULTS.probe.settleIntervalMs */
   settleIntervalMs?: number;
+  /** probe ticks land on a shared grid of this many ms (see tick-grid.ts); default: not aligned */
+  tickGridMs?: number;
 }
 
 /** Remount policy numbers (DEFAULTS.repair). */

@@ -11,6 +11,7 @@ import type { CoreEffect, CoreInput, CoreSettings, MountCore, TimerName } from '
 import { presenceOf } from './presence.js';
 import { deliverEvent, observeProbe, probeErrorResult } from './observe.js';
 import { runPostRemount, runRemount } from './remount.js';
+import { alignTickDelay } from './tick-grid.js';
 import type { BrickSource, MountStatus, SupervisorDeps } from './supervisor-types.js';
 
 /**
@@ -101,10 +102,11 @@ export class Supervisor {
         return;
       case 'set-timer': {
         this.clearTimer(effect.timer);
+        const delayMs = effect.timer === 'tick' ? alignTickDelay(deps.clock.now(), effect.delayMs, deps.tickGridMs) : effect.delayMs;
         const handle = deps.clock.setTimeout(() => {
           this.timers.delete(effect.timer);
           this.feed({ kind: 'timer', timer: effect.timer });
-        }, effect.delayMs);
+        }, delayMs);
         this.timers.set(effect.timer, handle);
         return;
       }
