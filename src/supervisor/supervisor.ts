@@ -126,7 +126,10 @@ export class Supervisor {
             deps.logger.warn({ mount: spec.name, err: error }, 'cannot check the FUSE daemon\'s servers');
             return [];
           })
-          .then((servers) => this.feed({ kind: 'daemon-servers-checked', probeId: effect.probeId, servers }));
+          .then((servers) => {
+            deps.logger.debug({ mount: spec.name, pid: effect.daemon.pid, servers }, 'servers of the stalled FUSE daemon checked');
+            this.feed({ kind: 'daemon-servers-checked', probeId: effect.probeId, servers });
+          });
         return;
       case 'abort-sockets':
         void this.abortSockets(effect.daemon, effect.ip);
