@@ -73,6 +73,11 @@ export const DEFAULTS = {
     abortMinIntervalMs: 30_000,
     // `ss -K` of one socket answers in ms; a stuck one must not hold the supervisor's effects
     socketKillTimeoutMs: 2_000,
+    // a FUSE connection whose `waiting` count stayed above 0 at every probe tick for this long while
+    // probes pass holds a request a user's program is stuck on (the MooseFS replayed chunk lock: 120 s):
+    // reported degraded. 20 s is well past any healthy request here (ms) and past the 10 s GlusterFS
+    // ping timeout; a mount kept busy without a pause for 20 s can look the same (docs/partitions.md)
+    stuckRequestMs: 20_000,
   },
 
   repair: {

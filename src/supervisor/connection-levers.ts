@@ -5,7 +5,7 @@ import { readlinkSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { DEFAULTS } from '../defaults.js';
 import { runCommand } from '../exec/run.js';
-import { abortWaitingConnection, type AbortOutcome } from '../probes/fuse-connection.js';
+import { abortWaitingConnection, readWaiting, type AbortOutcome } from '../probes/fuse-connection.js';
 import type { DaemonRef } from '../probes/daemon.js';
 import { groupByServer, readDaemonConnections, socketKillCommand } from '../probes/sockets.js';
 import type { ServerAnswer } from './core-types.js';
@@ -14,6 +14,8 @@ import type { ServerAnswer } from './core-types.js';
 export interface ConnectionLevers {
   /** fusectl `abort` of connection `id` when it still holds requests */
   abortFuseConnection(id: string): AbortOutcome;
+  /** fusectl `waiting` of connection `id`; undefined when it (or fusectl) is not there */
+  readWaiting(id: string): number | undefined;
   /** the servers `daemon` has established TCP connections to, each with whether it takes a new TCP connection now */
   checkDaemonServers(daemon: DaemonRef): Promise<ServerAnswer[]>;
   /** destroys `daemon`'s sockets to `ip`; the count destroyed and the errors */
@@ -50,6 +52,7 @@ export function createConnectionLevers(options: { connectTimeoutMs?: number; tcp
   const answers = options.tcpAnswers ?? tcpAnswers;
   return {
     abortFuseConnection: (id) => abortWaitingConnection(id),
+    readWaiting: (id) => readWaiting(id),
     async checkDaemonServers(daemon) {
       // the connect test runs from the agent's namespace: it only says something about the
       // daemon's servers when both share one (the usual case; the lab runs both in the client's)

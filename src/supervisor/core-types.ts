@@ -48,6 +48,8 @@ export interface MountCore {
   serverCheck?: number;
   /** server address -> ms of the last abort of the daemon's sockets to it (at most one per `abortMinIntervalMs`) */
   socketAborts: Record<string, number>;
+  /** since when fusectl's `waiting` has been above 0 at every sample (undefined: 0 at the last one, or unknown) */
+  waitingSince?: number;
 }
 
 /** The runner's timers, one of each per mount; setting one replaces it. */
@@ -95,7 +97,9 @@ export type CoreInput =
   /** the answer to `check-daemon-servers` for the stalled probe `probeId` */
   | { kind: 'daemon-servers-checked'; probeId: number; servers: ServerAnswer[] }
   /** the answer to `abort-fuse-connection`: `waiting` requests were failed (0: the connection was idle or gone, nothing done) */
-  | { kind: 'fuse-aborted'; connection: string; waiting: number };
+  | { kind: 'fuse-aborted'; connection: string; waiting: number }
+  /** the answer to `read-fuse-waiting`: undefined when fusectl or the connection is not there */
+  | { kind: 'fuse-waiting'; waiting: number | undefined };
 
 /** What subscribers (transition handler, metrics) hear about a mount. */
 export type MountEvent =
@@ -129,6 +133,8 @@ export type CoreEffect =
   | { type: 'emit'; event: MountEvent }
   /** fail the requests the (dead) daemon's FUSE connection still holds: write fusectl's `abort` when `waiting` > 0 */
   | { type: 'abort-fuse-connection'; connection: string }
+  /** read fusectl's `waiting` of the mount's connection (kernel memory, never the mount) */
+  | { type: 'read-fuse-waiting'; connection: string }
   /** which servers `daemon` is connected to, and does each take a TCP connection now (bounded) */
   | { type: 'check-daemon-servers'; probeId: number; daemon: DaemonRef }
   /** destroy `daemon`'s TCP sockets to server `ip` (ss -K in the daemon's network namespace) */
@@ -144,6 +150,8 @@ export interface CoreSettings {
   settleIntervalMs: number;
   /** the partition lever (GlusterFS): off when undefined */
   partition?: PartitionSettings;
+  /** a request waiting this long on the FUSE connection while probes pass is reported degraded; off when undefined */
+  stuckRequestMs?: number;
 }
 
 /** When a stalled mount's daemon's sockets to a vanished server are aborted (DEFAULTS.partition). */

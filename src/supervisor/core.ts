@@ -7,7 +7,7 @@ import { createInitialHealth } from './health.js';
 import { parseServerText } from './server-text.js';
 import type { HealthSignal, RepairAction } from './signals.js';
 import type { MountStatus } from './supervisor-types.js';
-import { weighProbe } from './weigh-probe.js';
+import { weighProbe, type WeighedProbe } from './weigh-probe.js';
 
 /** A mount the supervisor has just started to watch. */
 export function createCore(now: number): MountCore {
@@ -123,6 +123,10 @@ class Stepper {
       case 'daemon-servers-checked':
         this.onServersChecked(input.probeId, input.servers);
         return;
+      case 'fuse-waiting':
+        if (input.waiting === undefined || input.waiting === 0) this.set({ waitingSince: undefined });
+        else if (this.core.waitingSince === undefined) this.set({ waitingSince: this.env.now });
+        return;
       case 'fuse-aborted':
         if (input.waiting > 0) this.emit({ kind: 'abort', target: 'fuse-connection', reason: 'daemon_dead', detail: `FUSE connection ${input.connection} of the dead daemon aborted: ${input.waiting} request(s) waiting failed` });
         return;
@@ -143,6 +147,7 @@ class Stepper {
       case 'tick':
         this.effects.push({ type: 'heartbeat' });
         this.timer('tick', probeIntervalOf(this.core, this.settings));
+        this.sampleWaiting();
         // at most one probe per mount: a probe past its deadline blocks the next until its child is gone
         if (this.remounting || probe !== undefined) return;
         this.effects.push({ type: 'inspect-mount', purpose: 'probe' });
@@ -256,9 +261,29 @@ class Stepper {
     this.set({ bricksDown: input.bricks.filter((brick) => !brick.connected).map((brick) => brick.name) });
     if (!input.daemonAlive && this.core.daemon !== undefined) this.set({ daemonDead: true });
     if (this.core.daemon !== undefined) this.emit({ kind: 'daemon-rss', bytes: input.daemonAlive ? input.daemonRssBytes : undefined });
-    const weighed = weighProbe(result, input.bricks, this.settings.spec.probe.slowMs, input.daemonAlive);
+    const weighed = this.weighStuckRequest(weighProbe(result, input.bricks, this.settings.spec.probe.slowMs, input.daemonAlive));
     if (weighed.signal.verdict === 'hard' || weighed.signal.verdict === 'bad') this.noteServerFailure(this.core.health.server);
     this.apply(weighed.signal, weighed.cause);
+  }
+
+  /** One sample of the connection's `waiting` per tick, while the mount is in place. */
+  private sampleWaiting(): void {
+    const connection = this.core.device === undefined ? undefined : connectionOfDevice(this.core.device);
+    if (this.settings.stuckRequestMs === undefined || connection === undefined || this.remounting) return;
+    this.effects.push({ type: 'read-fuse-waiting', connection });
+  }
+
+  /**
+   * A good probe while a request has been waiting on the connection for `stuckRequestMs`: the mount
+   * works for new calls, but a user's program is stuck (a replayed chunk lock). Degraded, with how long.
+   */
+  private weighStuckRequest(weighed: WeighedProbe): WeighedProbe {
+    const { stuckRequestMs } = this.settings;
+    const since = this.core.waitingSince;
+    if (stuckRequestMs === undefined || since === undefined || weighed.signal.verdict !== 'ok') return weighed;
+    const waitedMs = this.env.now - since;
+    if (waitedMs < stuckRequestMs) return weighed;
+    return { signal: { ...weighed.signal, verdict: 'soft', answered: true, reason: `stuck request: the FUSE connection has held a request for ${Math.round(waitedMs / 1_000)} s while probes pass` }, cause: 'stuck_request' };
   }
 
   private onRemountEnded(result: RemountEnd): void {
@@ -272,7 +297,7 @@ class Stepper {
         this.noteServerFailure(result.answered);
         return this.apply({ kind: 'remount-failed', reason: result.reason, serverAnswered: true });
       case 'mounted': {
-        this.set({ daemon: result.daemon, daemonDead: false, serverCheck: undefined });
+        this.set({ daemon: result.daemon, daemonDead: false, serverCheck: undefined, waitingSince: undefined });
         this.emit({ kind: 'server', server: result.server });
         if (result.daemon !== undefined) this.effects.push({ type: 'watch-daemon', daemon: result.daemon });
         const initial = !this.core.mountedOnce;

@@ -63,6 +63,8 @@ export interface SupervisorDeps {
   connections?: ConnectionLevers;
   /** default: DEFAULTS.partition */
   partition?: Partial<PartitionSettings>;
+  /** default: DEFAULTS.partition.stuckRequestMs */
+  stuckRequestMs?: number;
 }
 
 /** Remount policy numbers (DEFAULTS.repair). */

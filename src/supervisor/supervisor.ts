@@ -34,6 +34,7 @@ export class Supervisor {
     this.settings = { spec, repair: { ...DEFAULTS.repair, ...deps.repair }, settleIntervalMs: deps.settleIntervalMs ?? DEFAULTS.probe.settleIntervalMs };
     // the partition lever is for GlusterFS: a replica client fails over the moment its socket to
     // the vanished server is gone (MooseFS: one hand test changed nothing, see docs/partitions.md)
+    if (deps.connections !== undefined) this.settings.stuckRequestMs = deps.stuckRequestMs ?? DEFAULTS.partition.stuckRequestMs;
     if (deps.connections !== undefined && spec.backend === 'glusterfs') this.settings.partition = { stallCheckMs: DEFAULTS.partition.stallCheckMs, abortMinIntervalMs: DEFAULTS.partition.abortMinIntervalMs, ...deps.partition };
     this.core = createCore(deps.clock.now());
   }
@@ -118,6 +119,8 @@ export class Supervisor {
       case 'run-post-remount':
         void runPostRemount(spec, deps);
         return;
+      case 'read-fuse-waiting':
+        return this.feed({ kind: 'fuse-waiting', waiting: deps.connections?.readWaiting(effect.connection) });
       case 'abort-fuse-connection':
         return this.abortFuseConnection(effect.connection);
       case 'check-daemon-servers':

@@ -96,6 +96,8 @@ function word(effect: CoreEffect): string {
       if (event.kind === 'abort') return `emit:abort:${event.target}:${event.reason}`;
       return `emit:${event.kind}:${event.cause}`;
     }
+    case 'read-fuse-waiting':
+      return `read-fuse-waiting:${effect.connection}`;
     case 'abort-fuse-connection':
       return `abort-fuse:${effect.connection}`;
     case 'check-daemon-servers':
@@ -345,5 +347,48 @@ describe('core: connection aborts (issue 17), state x input', () => {
     expect(dead.daemonDead).toBe(true);
     expect(dead.device).toBe('0:47');
     expect(step({ ...dead, health: { ...dead.health, repair: 'remounting' } }, pinputs['ended:mounted']!, partitionSettings, env).core.daemonDead).toBe(false);
+  });
+});
+
+// issue 17 item 2: fusectl's `waiting`, sampled each tick: a request held past stuckRequestMs while probes pass is a stuck user
+const stuckSettings: CoreSettings = { ...settings, stuckRequestMs: 20_000 };
+const stuckTable: Row[] = [
+  ['healthy/idle@47', 'tick', 'healthy', ['heartbeat', 'set:tick:1000', 'read-fuse-waiting:47', 'inspect:probe']],
+  ['healthy/idle', 'tick', 'healthy', ['heartbeat', 'set:tick:1000', 'inspect:probe']],
+  ['failed/remounting/daemon-dead@47', 'tick', 'failed', ['heartbeat', 'set:tick:1000']],
+  ['stuck-25s', 'result:ok', 'degraded', ['cancel:probe-deadline', 'heartbeat', 'emit:probe:3', 'emit:rss:4096000', 'emit:healthy->degraded']],
+  ['stuck-5s', 'result:ok', 'healthy', ['cancel:probe-deadline', 'heartbeat', 'emit:probe:3', 'emit:rss:4096000']],
+  ['stuck-25s', 'result:enotconn', 'failed', ['cancel:probe-deadline', 'heartbeat', 'emit:probe:3', 'emit:rss:4096000', 'emit:healthy->failed', 'emit:failure:enotconn', 'kill#7', 'set:probe-exit:1000']],
+];
+const stuckCores: Record<string, MountCore> = {
+  // two soft probes already counted: the third makes `fall` (a stuck request is weighed like a slow probe)
+  'stuck-25s': onDevice({ ...cores['healthy/probing']!, waitingSince: NOW - 25_000, health: { ...cores['healthy/probing']!.health, badCount: 2 } }),
+  'stuck-5s': onDevice({ ...cores['healthy/probing']!, waitingSince: NOW - 5_000, health: { ...cores['healthy/probing']!.health, badCount: 2 } }),
+};
+
+describe('core: stuck requests (issue 17), state x input', () => {
+  it.each(stuckTable)('when %s gets %s then %s with %j', (core, input, state, effects) => {
+    const next = step(stuckCores[core] ?? pcores[core] ?? cores[core]!, pinputs[input]!, stuckSettings, env);
+    expect(next.core.health.state).toBe(state);
+    expect(next.effects.map(word)).toEqual(effects);
+  });
+
+  it('when a request has waited 25 s while probes pass then the mount is degraded saying how long, under the stuck_request cause', () => {
+    const next = step(stuckCores['stuck-25s']!, pinputs['result:ok']!, stuckSettings, env).core;
+    expect(next.health.reason).toBe('stuck request: the FUSE connection has held a request for 25 s while probes pass');
+    expect(next.cause).toBe('stuck_request');
+  });
+
+  it('when waiting is seen above 0 then the first sight is kept, and a 0 or an unreadable count clears it', () => {
+    const first = step(pcores['healthy/idle@47']!, { kind: 'fuse-waiting', waiting: 2 }, stuckSettings, env).core;
+    expect(first.waitingSince).toBe(NOW);
+    const later = step(first, { kind: 'fuse-waiting', waiting: 1 }, stuckSettings, { ...env, now: NOW + 1_000 }).core;
+    expect(later.waitingSince).toBe(NOW);
+    expect(step(later, { kind: 'fuse-waiting', waiting: 0 }, stuckSettings, env).core.waitingSince).toBeUndefined();
+    expect(step(later, { kind: 'fuse-waiting', waiting: undefined }, stuckSettings, env).core.waitingSince).toBeUndefined();
+  });
+
+  it('when the stuck-request check is off then a long wait changes nothing', () => {
+    expect(step(stuckCores['stuck-25s']!, pinputs['result:ok']!, settings, env).core.health.state).toBe('healthy');
   });
 });
