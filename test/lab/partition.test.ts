@@ -27,6 +27,9 @@ import { WriterProcess } from './support/writer-process.js';
 const BLOCKED_MS = 1_000; // a write slower than this counts as "not working" for the user
 const results: Record<string, unknown> = {};
 const ABORT_LINE = /"target":"server-sockets"/;
+// how long the no-false-abort tests write: 20 s in the suite; the issue's full form is 5 minutes
+// (NO_FALSE_ABORT_MS=300000 npx vitest run --project lab test/lab/partition.test.ts -t 'aborts nothing')
+const NO_FALSE_ABORT_MS = Number(process.env.NO_FALSE_ABORT_MS ?? 20_000);
 
 let lab: Lab;
 let fusectlBefore = false;
@@ -178,21 +181,46 @@ describe('partitions in seconds (issue 17)', () => {
   it('when one brick process is stopped (SIGSTOP) for 8 s under heavy writes then the agent aborts nothing and remounts nothing, and no write fails', async () => {
     const { agent, mountpoint } = await startAgent('slow');
     const writer = new WriterProcess(agent.dir, join(mountpoint, 'heavy'), { intervalMs: 0, size: 256 * 1024 });
+    const started = Date.now();
     await sleep(2_000);
     const pids = brickPids(glusterServer(lab, 0));
     expect(pids.length).toBeGreaterThan(0);
-    const frozen = freezeProcesses(pids);
-    try {
-      await sleep(8_000);
-    } finally {
-      await frozen.thaw();
-    }
-    await sleep(5_000);
+    // the suite stops it once; the full form (NO_FALSE_ABORT_MS=300000) every 30 s for 5 minutes
+    do {
+      const frozen = freezeProcesses(pids);
+      try {
+        await sleep(8_000);
+      } finally {
+        await frozen.thaw();
+      }
+      await sleep(Math.min(22_000, Math.max(5_000, started + NO_FALSE_ABORT_MS - Date.now())));
+    } while (Date.now() < started + NO_FALSE_ABORT_MS);
     const records = await writer.stop();
     const analysis = analyzeWrites(records, 5_000);
-    results.slowBrick = { checks: agent.logLines(/servers of the stalled FUSE daemon checked/), aborts: agent.logLines(ABORT_LINE), remounts: agent.mount()?.remounts, total: analysis.total, failed: analysis.failed, maxLatencyMs: Math.round(analysis.maxLatencyMs), transitions: agent.transitions().map((t) => `${t.from}->${t.to}`) };
+    results.stoppedBrick = { checks: agent.logLines(/servers of the stalled FUSE daemon checked/), aborts: agent.logLines(ABORT_LINE), remounts: agent.mount()?.remounts, total: analysis.total, failed: analysis.failed, maxLatencyMs: Math.round(analysis.maxLatencyMs), transitions: agent.transitions().map((t) => `${t.from}->${t.to}`) };
     expect(agent.logLines(ABORT_LINE)).toBe(0);
     expect(agent.mount()?.remounts).toBe(0);
     expect(analysis.failed).toBe(0);
-  }, 90_000);
+  }, 420_000);
+
+  it("when one brick's link is delayed 300 ms (tc netem) under heavy writes then the agent aborts nothing and remounts nothing, and no write fails", async () => {
+    const { agent, mountpoint } = await startAgent('delay');
+    const writer = new WriterProcess(agent.dir, join(mountpoint, 'heavy'), { intervalMs: 0, size: 256 * 1024 });
+    await sleep(2_000);
+    const slow = glusterServer(lab, 0);
+    const netem = (args: string[]): Promise<unknown> => runCommand({ file: 'tc', args: ['-n', slow.netns, 'qdisc', ...args, 'dev', 'eth0', 'root', ...(args[0] === 'add' ? ['netem', 'delay', '300ms'] : [])] }, { timeoutMs: 10_000 });
+    await netem(['add']);
+    try {
+      await sleep(NO_FALSE_ABORT_MS);
+    } finally {
+      await netem(['del']);
+    }
+    await sleep(3_000);
+    const records = await writer.stop();
+    const analysis = analyzeWrites(records, 5_000);
+    results.delayedBrick = { checks: agent.logLines(/servers of the stalled FUSE daemon checked/), aborts: agent.logLines(ABORT_LINE), remounts: agent.mount()?.remounts, total: analysis.total, failed: analysis.failed, maxLatencyMs: Math.round(analysis.maxLatencyMs), transitions: agent.transitions().map((t) => `${t.from}->${t.to}`) };
+    expect(agent.logLines(ABORT_LINE)).toBe(0);
+    expect(agent.mount()?.remounts).toBe(0);
+    expect(analysis.failed).toBe(0);
+  }, 420_000);
 });
