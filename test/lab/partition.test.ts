@@ -203,24 +203,71 @@ describe('partitions in seconds (issue 17)', () => {
     expect(analysis.failed).toBe(0);
   }, 420_000);
 
-  it("when one brick's link is delayed 300 ms (tc netem) under heavy writes then the agent aborts nothing and remounts nothing, and no write fails", async () => {
+  // the issue asks for `tc netem delay 300ms`; this kernel has no netem (CONFIG_NET_SCH_NETEM unset),
+  // so the slow link is a token bucket: 2 Mbit/s with up to 400 ms of queue, saturated by the writer
+  it("when one brick's link is throttled (tc tbf 2 Mbit/s, 400 ms queue) under heavy writes then the agent aborts nothing and remounts nothing, and no write fails", async () => {
     const { agent, mountpoint } = await startAgent('delay');
     const writer = new WriterProcess(agent.dir, join(mountpoint, 'heavy'), { intervalMs: 0, size: 256 * 1024 });
     await sleep(2_000);
     const slow = glusterServer(lab, 0);
-    const netem = (args: string[]): Promise<unknown> => runCommand({ file: 'tc', args: ['-n', slow.netns, 'qdisc', ...args, 'dev', 'eth0', 'root', ...(args[0] === 'add' ? ['netem', 'delay', '300ms'] : [])] }, { timeoutMs: 10_000 });
-    await netem(['add']);
+    // both ways: the host's eth0 (brick -> client) and its port on the lab switch (client -> brick)
+    const links: Array<[string, string]> = [[slow.netns, 'eth0'], [`${lab.prefix}-sw`, slow.name]];
+    const qdisc = async (action: 'add' | 'del'): Promise<void> => {
+      const shape = action === 'add' ? ['tbf', 'rate', '2mbit', 'burst', '32kbit', 'latency', '400ms'] : [];
+      for (const [netns, dev] of links) {
+        const result = await runCommand({ file: 'tc', args: ['-n', netns, 'qdisc', action, 'dev', dev, 'root', ...shape] }, { timeoutMs: 10_000 });
+        if (result.exitCode !== 0) throw new Error(`tc qdisc ${action} on ${netns}/${dev}: ${result.stderr.trim()} (exit ${result.exitCode})`);
+      }
+    };
+    await qdisc('add');
     try {
       await sleep(NO_FALSE_ABORT_MS);
     } finally {
-      await netem(['del']);
+      await qdisc('del');
     }
     await sleep(3_000);
     const records = await writer.stop();
     const analysis = analyzeWrites(records, 5_000);
-    results.delayedBrick = { checks: agent.logLines(/servers of the stalled FUSE daemon checked/), aborts: agent.logLines(ABORT_LINE), remounts: agent.mount()?.remounts, total: analysis.total, failed: analysis.failed, maxLatencyMs: Math.round(analysis.maxLatencyMs), transitions: agent.transitions().map((t) => `${t.from}->${t.to}`) };
+    results.throttledBrick = { checks: agent.logLines(/servers of the stalled FUSE daemon checked/), aborts: agent.logLines(ABORT_LINE), remounts: agent.mount()?.remounts, total: analysis.total, failed: analysis.failed, maxLatencyMs: Math.round(analysis.maxLatencyMs), transitions: agent.transitions().map((t) => `${t.from}->${t.to}`) };
     expect(agent.logLines(ABORT_LINE)).toBe(0);
     expect(agent.mount()?.remounts).toBe(0);
     expect(analysis.failed).toBe(0);
   }, 420_000);
+
+  it('when a program waits on a lock through the mount for longer than the stuck-request threshold while new writes work then the mount is reported degraded with how long, and healthy again once it gets the lock', async () => {
+    const { agent, mountpoint } = await startAgent('stuck');
+    const writer = new WriterProcess(agent.dir, join(mountpoint, 'writer'));
+    const lockFile = join(mountpoint, 'lock');
+    // each in its own process group: flock's child (sleep) holds the lock too
+    const killGroup = (child: ChildProcess): void => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const spawnFlock = (args: string[]): ChildProcess => {
+      const child = spawn('flock', args, { stdio: 'ignore', detached: true });
+      cleanups.push(async () => killGroup(child));
+      return child;
+    };
+    const holder = spawnFlock(['-x', lockFile, 'sleep', '60']);
+    await sleep(1_000);
+    const waiterStarted = Date.now();
+    const waiter = spawnFlock(['-x', lockFile, 'true']); // its lock request waits in the FUSE daemon
+    const degradedAt = await agent.waitForState('degraded', 40_000);
+    const reason = agent.mount()?.reason ?? '';
+    const writesMeanwhile = writer.records().filter((record) => record.t > waiterStarted && record.ok).length;
+    killGroup(holder);
+    await new Promise<void>((resolve) => (waiter.exitCode !== null ? resolve() : waiter.once('exit', () => resolve())));
+    const healthyAt = await agent.waitForState('healthy', 15_000);
+    const records = await writer.stop();
+    results.stuckRequest = { reportedAfterMs: degradedAt - waiterStarted, reason, writesMeanwhile, healthyAfterReleaseMs: healthyAt - degradedAt, failed: analyzeWrites(records, BLOCKED_MS).failed };
+    expect(reason).toMatch(/^stuck request: the FUSE connection has held a request for \d+ s while probes pass$/);
+    // the threshold (20 s) plus `fall` probes (3 x 1 s) plus a sample's lag, with room for a loaded machine
+    expect(degradedAt - waiterStarted).toBeLessThan(20_000 + 3_000 + 3_000);
+    expect(degradedAt - waiterStarted).toBeGreaterThanOrEqual(20_000);
+    expect(writesMeanwhile).toBeGreaterThan(100);
+    expect(agent.mount()?.remounts).toBe(0);
+  }, 120_000);
 });
