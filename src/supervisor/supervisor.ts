@@ -138,7 +138,8 @@ export class Supervisor {
         void this.abortSockets(effect.daemon, effect.ip);
         return;
       case 'emit':
-        if (effect.event.kind === 'abort') deps.logger.warn({ mount: spec.name, target: effect.event.target, reason: effect.event.reason }, `${spec.mountpoint}: ${effect.event.detail}`);
+        // one line per abort, beside the transitions: `jq 'select(.event=="abort")'` lists them
+        if (effect.event.kind === 'abort') deps.logger.warn({ event: 'abort', mount: spec.name, mountpoint: spec.mountpoint, target: effect.event.target, reason: effect.event.reason }, `mount ${spec.name}: ${effect.event.detail}`);
         return deliverEvent(effect.event, spec, deps);
       case 'heartbeat':
         return deps.onProgress?.(spec.name);

@@ -1,5 +1,7 @@
 // Issue 17 through the supervisor on the fake clock: the core's abort effects reach the levers.
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/log/logger.js';
 import type { AbortOutcome } from '../../../src/probes/fuse-connection.js';
 import type { DaemonRef } from '../../../src/probes/daemon.js';
 import type { ConnectionLevers } from '../../../src/supervisor/connection-levers.js';
@@ -31,11 +33,13 @@ class FakeLevers implements ConnectionLevers {
   }
 }
 
-function start(levers: FakeLevers): { world: FakeWorld; pid: number; stop(): void; events: string[] } {
+function start(levers: FakeLevers): { world: FakeWorld; pid: number; stop(): void; events: string[]; logLines: string[] } {
   const world = new FakeWorld(makeSpec());
   const pid = world.mountNow();
   const events: string[] = [];
-  const deps = { ...world.deps(), connections: levers };
+  const logLines: string[] = [];
+  const destination = new Writable({ write: (chunk: Buffer, _encoding, done) => (logLines.push(chunk.toString()), done()) });
+  const deps = { ...world.deps(), connections: levers, logger: createLogger({ destination, format: 'json', level: 'info' }) };
   const onEvent = deps.onEvent;
   deps.onEvent = (mount, event) => {
     if (event.kind === 'abort') events.push(`${event.target}:${event.reason}`);
@@ -43,17 +47,19 @@ function start(levers: FakeLevers): { world: FakeWorld; pid: number; stop(): voi
   };
   const supervisor = createSupervisor(world.spec, deps);
   supervisor.start();
-  return { world, pid, events, stop: () => supervisor.stop() };
+  return { world, pid, events, logLines, stop: () => supervisor.stop() };
 }
 
 describe('connection aborts through the supervisor', () => {
   it('when a probe stalls 2 s and one server takes no TCP connection while another does then the daemon\'s sockets to that one are aborted, once', async () => {
     const levers = new FakeLevers();
     levers.answers = [{ ip: '10.0.0.10', answered: false }, { ip: '10.0.0.11', answered: true }];
-    const { world, pid, events, stop } = start(levers);
+    const { world, pid, events, logLines, stop } = start(levers);
     await world.clock.advance(1_500);
     world.probes.mode = 'hang';
     await world.clock.advance(1_000 + 2_000 + 100);
+    const abortLine = logLines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.event === 'abort');
+    expect(abortLine).toMatchObject({ level: 40, target: 'server-sockets', reason: 'server_unreachable', msg: expect.stringContaining('10.0.0.10 took no TCP connection while 10.0.0.11 did') as unknown });
     expect(levers.checked).toEqual([pid]);
     expect(levers.aborted).toEqual([[pid, '10.0.0.10']]);
     expect(events).toEqual(['server-sockets:server_unreachable']);
