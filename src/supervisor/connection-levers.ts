@@ -6,7 +6,8 @@ import { Socket } from 'node:net';
 import { DEFAULTS } from '../defaults.js';
 import { runCommand } from '../exec/run.js';
 import { abortWaitingConnection, readWaiting, type AbortOutcome } from '../probes/fuse-connection.js';
-import type { DaemonRef } from '../probes/daemon.js';
+import { checkDaemon, type DaemonRef } from '../probes/daemon.js';
+import { systemProc, type ProcReader } from '../probes/proc.js';
 import { groupByServer, readDaemonConnections, socketKillCommand } from '../probes/sockets.js';
 import type { ServerAnswer } from './core-types.js';
 
@@ -47,13 +48,15 @@ function netnsOf(pid: number | 'self'): string | undefined {
 }
 
 /** The real machine's levers. */
-export function createConnectionLevers(options: { connectTimeoutMs?: number; tcpAnswers?: typeof tcpAnswers } = {}): ConnectionLevers {
+export function createConnectionLevers(options: { connectTimeoutMs?: number; tcpAnswers?: typeof tcpAnswers; proc?: ProcReader } = {}): ConnectionLevers {
+  const proc = options.proc ?? systemProc;
   const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULTS.partition.connectTimeoutMs;
   const answers = options.tcpAnswers ?? tcpAnswers;
   return {
     abortFuseConnection: (id) => abortWaitingConnection(id),
     readWaiting: (id) => readWaiting(id),
     async checkDaemonServers(daemon) {
+      if (checkDaemon(daemon, proc) !== 'alive') return [];
       // the connect test runs from the agent's namespace: it only says something about the
       // daemon's servers when both share one (the usual case; the lab runs both in the client's)
       if (netnsOf('self') !== netnsOf(daemon.pid)) return [];
@@ -66,6 +69,8 @@ export function createConnectionLevers(options: { connectTimeoutMs?: number; tcp
       );
     },
     async abortServerSockets(daemon, ip) {
+      // the pid must still be that daemon (same start time): never another process's sockets
+      if (checkDaemon(daemon, proc) !== 'alive') return { aborted: 0, errors: [`FUSE daemon ${daemon.pid} is gone: nothing aborted`] };
       const sockets = (readDaemonConnections(daemon.pid) ?? []).filter((socket) => socket.remoteIp === ip);
       const errors: string[] = [];
       let aborted = 0;

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tcpAnswers } from '../../../src/supervisor/connection-levers.js';
+import { createConnectionLevers, tcpAnswers } from '../../../src/supervisor/connection-levers.js';
 
 let server: Server | undefined;
 afterEach(() => {
@@ -29,4 +29,16 @@ describe('tcpAnswers', () => {
     expect(await tcpAnswers('127.0.0.1', port, 1_000)).toBe(true);
   });
 
+});
+
+describe('createConnectionLevers', () => {
+  it('when the pid now names another process (start time differs) then nothing is checked and nothing aborted', async () => {
+    const asked: string[] = [];
+    const proc = { listPids: () => [4242], readCmdline: () => ['other'], readStat: () => ({ state: 'S', startTime: 99, rssPages: 1 }), exists: () => true };
+    const levers = createConnectionLevers({ proc, tcpAnswers: async (ip) => (asked.push(ip), true) });
+    const daemon = { pid: 4242, startTime: 7, argv: ['/usr/sbin/glusterfs'] };
+    expect(await levers.checkDaemonServers(daemon)).toEqual([]);
+    expect(await levers.abortServerSockets(daemon, '10.0.0.10')).toEqual({ aborted: 0, errors: ['FUSE daemon 4242 is gone: nothing aborted'] });
+    expect(asked).toEqual([]);
+  });
 });
