@@ -1,5 +1,6 @@
 // `npm run bench -- [--trials N] [--faults a,b] [--quick] [--until HH:MM] [--out DIR]
-//   [--no-cost] [--no-overhead] [--lanes 1|2] [--report-only] [--cost-only] [--floor-only]`: argv to options. Pure.
+//   [--no-cost] [--no-overhead] [--lanes 1|2] [--report-only] [--cost-only] [--floor-only]
+//   [--cost-baseline DIR] [--cost-node-options OPTIONS]`: argv to options. Pure.
 import { parseFaultList, type FaultId } from './faults.js';
 
 /** What one bench run does. */
@@ -20,6 +21,10 @@ export interface BenchOptions {
   floorOnly: boolean;
   /** measure only the agent's cost and put it into the existing results.json */
   costOnly: boolean;
+  /** the root of another build (its dist/bin/ha-mount.js) whose agent the cost measures too, case by case */
+  costBaseline?: string;
+  /** NODE_OPTIONS with which the cost measures this tree's agent once more, case by case */
+  costNodeOptions?: string;
   /** regenerate RESULTS.md and timeline.png from results.json, measure nothing */
   reportOnly: boolean;
 }
@@ -42,8 +47,13 @@ export function parseBenchArgs(argv: readonly string[], defaultOut: string, now 
     if (found === undefined || found.startsWith('--')) throw new Error(`${flag}: missing value`);
     return found;
   };
-  const known = new Set(['--trials', '--faults', '--quick', '--until', '--out', '--no-cost', '--no-overhead', '--report-only', '--lanes', '--cost-only', '--floor-only']);
-  for (const arg of argv) if (arg.startsWith('--') && !known.has(arg)) throw new Error(`unknown option ${arg}; known: ${[...known].join(' ')}`);
+  const known = new Set(['--trials', '--faults', '--quick', '--until', '--out', '--no-cost', '--no-overhead', '--report-only', '--lanes', '--cost-only', '--floor-only', '--cost-baseline', '--cost-node-options']);
+  // node options are themselves --flags: the value after --cost-node-options is not one of ours
+  const nodeOptionsFlag = argv.indexOf('--cost-node-options');
+  const nodeOptionsAt = nodeOptionsFlag < 0 ? -1 : nodeOptionsFlag + 1;
+  argv.forEach((arg, index) => {
+    if (arg.startsWith('--') && !known.has(arg) && index !== nodeOptionsAt) throw new Error(`unknown option ${arg}; known: ${[...known].join(' ')}`);
+  });
   const trialsText = value('--trials');
   const trials = trialsText === undefined ? 20 : Number(trialsText);
   if (!Number.isInteger(trials) || trials < 1) throw new Error(`--trials: expected a whole number of 1 or more, got "${trialsText}"`);
@@ -64,5 +74,10 @@ export function parseBenchArgs(argv: readonly string[], defaultOut: string, now 
     lanes,
   };
   if (until !== undefined) options.until = parseClockTime(until, now);
+  const baseline = value('--cost-baseline');
+  if (baseline !== undefined) options.costBaseline = baseline;
+  const nodeOptions = nodeOptionsAt > 0 ? argv[nodeOptionsAt] : undefined;
+  if (nodeOptionsAt > 0 && nodeOptions === undefined) throw new Error('--cost-node-options: missing value');
+  if (nodeOptions !== undefined) options.costNodeOptions = nodeOptions;
   return options;
 }

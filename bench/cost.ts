@@ -33,12 +33,24 @@ export interface AgentCost {
   mounts: number;
   /** probe interval; absent in results from before it varied (1 s) */
   intervalS?: number;
+  /** which build ran (`--cost-baseline`): "baseline" or absent for this tree */
+  build?: string;
   seconds: number;
   rssMiB: number;
+  /** RSS of the agent plus its live children (the probe helper), median; absent in older results */
+  rssWithHelperMiB?: number;
   /** agent process CPU, % of one core, median of 5 s windows */
   cpuPercent: number;
-  /** the same including the probe processes it ran and reaped */
+  /** the same including every child: the reaped probe processes, and the live probe helper with the children it reaped */
   cpuPercentWithChildren: number;
+}
+
+/** An ha-mount build to measure: its CLI (dist/bin/ha-mount.js), a label ("" for this tree) and node options. */
+export interface CostBuild {
+  label: string;
+  cli?: string;
+  /** NODE_OPTIONS for its agent, as a unit's Environment= would set them */
+  nodeOptions?: string;
 }
 
 /** Median time of a bare mount command. */
@@ -79,9 +91,35 @@ export async function measureFloor(lab: Lab, backend: BackendName, runs: number)
   return { backend, command: `${command.file} ${command.args.join(' ')}`, runs, medianMs: Math.round((median(samples) ?? 0) * 10) / 10, minMs: Math.round(Math.min(...samples) * 10) / 10 };
 }
 
+/** Live children of `pid` (of its main thread, which is where Node and Perl fork). */
+function listChildren(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** CPU seconds of `pid` and everything below it, live or reaped; and RSS of `pid` plus its live children. */
+function sampleTree(pid: number): { cpu: { self: number; all: number } | undefined; rssKb: number | undefined; rssWithChildrenKb: number | undefined } {
+  const own = readCpuSeconds(pid);
+  let all = own ? own.self + own.children : 0;
+  const walk = (parent: number): void => {
+    for (const child of listChildren(parent)) {
+      const cpu = readCpuSeconds(child);
+      if (cpu) all += cpu.self + cpu.children;
+      walk(child);
+    }
+  };
+  walk(pid);
+  const rssKb = readRssKb(pid);
+  const childrenKb = listChildren(pid).reduce((sum, child) => sum + (readRssKb(child) ?? 0), 0);
+  return { cpu: own ? { self: own.self, all } : undefined, rssKb, rssWithChildrenKb: rssKb === undefined ? undefined : rssKb + childrenKb };
+}
+
 /** Runs an agent watching `count` mounts of the volume, probing every `intervalS`, and samples it for `seconds`. */
-async function measureAgent(lab: Lab, workDir: string, { mounts: count, intervalS }: CostCase, seconds: number): Promise<AgentCost> {
-  const dir = join(workDir, `cost-${count}-${intervalS}s`);
+async function measureAgent(lab: Lab, workDir: string, { mounts: count, intervalS }: CostCase, seconds: number, build?: CostBuild): Promise<AgentCost> {
+  const dir = join(workDir, `cost-${count}-${intervalS}s${build?.label ? `-${build.label.replace(/[^a-z0-9]+/gi, '-')}` : ''}`);
   mkdirSync(dir, { recursive: true });
   // each mount a subfolder of the volume: mounts of one folder would share one write-probe file
   // (<mount>/.ha-mount/<host>/probe) and clobber each other's probes
@@ -89,7 +127,7 @@ async function measureAgent(lab: Lab, workDir: string, { mounts: count, interval
   for (const mount of mounts) mkdirSync(mount.mountpoint, { recursive: true });
   await createVolumeFolders(lab, mounts.map((mount) => mount.subdir));
   const stateDir = join(dir, 'state');
-  const agent = startAgent(lab, { dir, backend: 'glusterfs', mounts, log: join(dir, 'agent.log'), stateDir, intervalS });
+  const agent = startAgent(lab, { dir, backend: 'glusterfs', mounts, log: join(dir, 'agent.log'), stateDir, intervalS, ...(build?.cli ? { cli: build.cli } : {}), ...(build?.nodeOptions ? { nodeOptions: build.nodeOptions } : {}) });
   try {
     await waitUntil(`agent healthy on ${count} mounts`, () => {
       const status = readAgentStatus(stateDir);
@@ -99,27 +137,40 @@ async function measureAgent(lab: Lab, workDir: string, { mounts: count, interval
     const pid = findAgentPid(agent.child.pid ?? -1);
     await sleep(3_000);
     const rss: number[] = [];
+    const rssAll: number[] = [];
     const cpu: number[] = [];
     const cpuAll: number[] = [];
-    let last = readCpuSeconds(pid);
+    let last = sampleTree(pid).cpu;
     let lastAt = performance.now();
     for (let second = 1; second <= seconds; second += 1) {
       await sleep(1_000);
-      rss.push(readRssKb(pid) ?? Number.NaN);
+      const sample = sampleTree(pid);
+      rss.push(sample.rssKb ?? Number.NaN);
+      rssAll.push(sample.rssWithChildrenKb ?? Number.NaN);
       if (second % 5 === 0) {
-        const now = readCpuSeconds(pid);
+        const now = sample.cpu;
         const at = performance.now();
         if (now && last) {
           const wall = (at - lastAt) / 1_000;
           cpu.push(((now.self - last.self) / wall) * 100);
-          cpuAll.push(((now.self + now.children - last.self - last.children) / wall) * 100);
+          cpuAll.push(((now.all - last.all) / wall) * 100);
         }
         last = now;
         lastAt = at;
       }
     }
     const round = (value: number | undefined): number => Math.round((value ?? Number.NaN) * 10) / 10;
-    return { mounts: count, intervalS, seconds, rssMiB: round((median(rss) ?? 0) / 1024), cpuPercent: round(median(cpu)), cpuPercentWithChildren: round(median(cpuAll)) };
+    const cost: AgentCost = {
+      mounts: count,
+      intervalS,
+      seconds,
+      rssMiB: round((median(rss) ?? 0) / 1024),
+      rssWithHelperMiB: round((median(rssAll) ?? 0) / 1024),
+      cpuPercent: round(median(cpu)),
+      cpuPercentWithChildren: round(median(cpuAll)),
+    };
+    if (build?.label) cost.build = build.label;
+    return cost;
   } finally {
     await agent.stop();
     await Promise.all(mounts.map((mount) => unmountAll(mount.mountpoint, 'glusterfs')));
@@ -152,12 +203,17 @@ function findAgentPid(spawnedPid: number): number {
   return children.find((pid) => comm(pid) === 'node') ?? spawnedPid;
 }
 
-/** Agent cost in each case, one after the other. */
-export async function measureAgentCosts(lab: Lab, workDir: string, cases: readonly CostCase[], seconds: number, onProgress: (message: string) => void): Promise<AgentCost[]> {
+/**
+ * Agent cost in each case, one after the other; with other `builds` (another tree's CLI, or this
+ * one with node options), each is measured right after this tree's in each case, on the same lab.
+ */
+export async function measureAgentCosts(lab: Lab, workDir: string, cases: readonly CostCase[], seconds: number, onProgress: (message: string) => void, builds: readonly CostBuild[] = []): Promise<AgentCost[]> {
   const costs: AgentCost[] = [];
   for (const costCase of cases) {
-    onProgress(`cost: agent watching ${costCase.mounts} mount(s) at a ${costCase.intervalS} s interval for ${seconds} s`);
-    costs.push(await measureAgent(lab, workDir, costCase, seconds));
+    for (const build of [undefined, ...builds]) {
+      onProgress(`cost: ${build ? `${build.label} agent` : 'agent'} watching ${costCase.mounts} mount(s) at a ${costCase.intervalS} s interval for ${seconds} s`);
+      costs.push(await measureAgent(lab, workDir, costCase, seconds, build));
+    }
   }
   return costs;
 }

@@ -186,9 +186,9 @@ export function renderResultsMarkdown(results: BenchResults): string {
     '',
     '## Cost',
     '',
-    '| mounts watched | probe interval | agent RSS (median) | agent CPU % of a core (median of 5 s windows) | with its reaped probe processes |',
-    '|---|---|---|---|---|',
-    ...results.cost.map((cost) => `| ${cost.mounts} | ${cost.intervalS ?? 1} s | ${cost.rssMiB} MiB | ${cost.cpuPercent} % | ${cost.cpuPercentWithChildren} % |`),
+    '| build | mounts watched | probe interval | agent RSS (median) | agent + probe helper RSS | agent CPU % of a core (median of 5 s windows) | with all its children (probe processes, helper) |',
+    '|---|---|---|---|---|---|---|',
+    ...results.cost.map((cost) => `| ${cost.build ?? 'this tree'} | ${cost.mounts} | ${cost.intervalS ?? 1} s | ${cost.rssMiB} MiB | ${cost.rssWithHelperMiB === undefined ? '-' : `${cost.rssWithHelperMiB} MiB`} | ${cost.cpuPercent} % | ${cost.cpuPercentWithChildren} % |`),
     '',
   ];
   const overhead = results.mountOverhead;

@@ -8,7 +8,7 @@ import { startLab } from '../src/lab/lab.js';
 import type { Lab } from '../src/lab/lab-types.js';
 import { parseBenchArgs, type BenchOptions } from './bench-args.js';
 import { installBenchCleanup, stopEverything, trackLab, untrackLab } from './children.js';
-import { COST_CASES, measureAgentCosts, measureFloor, measureMountOverhead, QUICK_COST_CASES } from './cost.js';
+import { COST_CASES, type CostBuild, measureAgentCosts, measureFloor, measureMountOverhead, QUICK_COST_CASES } from './cost.js';
 import { FAULT_CLASSES, type FaultId } from './faults.js';
 import { describeMachine, ensureGnuplot, sampleLoad } from './machine.js';
 import { drawTimeline } from './plot.js';
@@ -219,7 +219,10 @@ async function runCostOnly(options: BenchOptions): Promise<void> {
   const stopSampling = sampleLoad(5_000);
   let cost;
   try {
-    cost = await measureAgentCosts(lab, workDir, options.quick ? QUICK_COST_CASES : COST_CASES, options.quick ? 5 : 30, progress);
+    const builds: CostBuild[] = [];
+    if (options.costBaseline !== undefined) builds.push({ label: `baseline ${options.costBaseline}`, cli: join(options.costBaseline, 'dist/bin/ha-mount.js') });
+    if (options.costNodeOptions !== undefined) builds.push({ label: `NODE_OPTIONS=${options.costNodeOptions}`, nodeOptions: options.costNodeOptions });
+    cost = await measureAgentCosts(lab, workDir, options.quick ? QUICK_COST_CASES : COST_CASES, options.quick ? 5 : 30, progress, builds);
   } finally {
     await stopLabTracked(lab);
   }

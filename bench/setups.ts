@@ -83,14 +83,16 @@ function buildAgentConfig(lab: Lab, defaultBackend: BackendName, mounts: readonl
 }
 
 /** Starts `ha-mount agent` in the client namespace for the given mounts; JSON log to `log`. */
-export function startAgent(lab: Lab, options: { dir: string; backend: BackendName; mounts: readonly AgentMount[]; log: string; stateDir: string; extraConfig?: string[]; entry?: string; intervalS?: number }): Spawned {
+export function startAgent(lab: Lab, options: { dir: string; backend: BackendName; mounts: readonly AgentMount[]; log: string; stateDir: string; extraConfig?: string[]; entry?: string; intervalS?: number; cli?: string; nodeOptions?: string }): Spawned {
   const config = join(options.dir, 'agent.yaml');
   writeFileSync(config, buildAgentConfig(lab, options.backend, options.mounts, options.extraConfig, options.intervalS));
   mkdirSync(options.stateDir, { recursive: true });
   const argv = options.entry === undefined
-    ? [join(DIST, 'bin/ha-mount.js'), '-c', config, 'agent', '--state-dir', options.stateDir, '--no-fstab']
+    ? [options.cli ?? join(DIST, 'bin/ha-mount.js'), '-c', config, 'agent', '--state-dir', options.stateDir, '--no-fstab']
     : [options.entry, '-c', config, '--state-dir', options.stateDir, '--no-fstab'];
-  return trackChild(spawnLogged(lab.clientCommand({ file: process.execPath, args: argv }), options.log, { HA_MOUNT_LOG_FORMAT: 'json', HA_MOUNT_LOG_LEVEL: 'info' }));
+  const env: Record<string, string> = { HA_MOUNT_LOG_FORMAT: 'json', HA_MOUNT_LOG_LEVEL: 'info' };
+  if (options.nodeOptions !== undefined) env.NODE_OPTIONS = options.nodeOptions;
+  return trackChild(spawnLogged(lab.clientCommand({ file: process.execPath, args: argv }), options.log, env));
 }
 
 /** The agent's status.json, or undefined while there is none. */

@@ -23,6 +23,18 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
+/**
+ * The real clock for the mount path (mount.ha, `ha-mount mount` and `umount`, and the agent's
+ * remounts): its timers are ref'd, so a command waiting for a mount to appear or a daemon to end
+ * stays alive until the wait is over (with systemClock's, Node would end the process mid-wait
+ * with exit 13, an unsettled top-level await). Each wait is short and bounded.
+ */
+export const commandClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, Math.max(0, ms)),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
 /** Resolves after `ms` on `clock` (a fake clock's waits take no real time). */
 export function sleep(clock: Pick<Clock, 'setTimeout'>, ms: number): Promise<void> {
   return new Promise((resolve) => clock.setTimeout(resolve, ms));

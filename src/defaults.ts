@@ -53,6 +53,16 @@ export const DEFAULTS = {
     write: true, // a lookup alone misses read-only and ENOSPC volumes
     folder: '.ha-mount', // hidden per-mount folder for write probes, one file per client host
     daemonPollMs: 100, // kill(pid, 0) every 100 ms: daemon death seen "at once" for ~no CPU
+    // the probe helper's interpreter: perl-base is Essential on Debian (on every client, even minbase);
+    // an absolute path, as the agent runs as root
+    helperPerl: '/usr/bin/perl',
+    // after the probe helper died, wait at most this long for an orphaned probe child to go
+    orphanWaitMs: 30_000,
+    // the write probe (create, write, fsync, read back) at most this often while writes succeed,
+    // the lookup at every interval: a write costs a probe child ~2x a lookup's CPU and ~12 FUSE
+    // calls; hangs and dead clients are seen by the lookup (and the daemon watch) as before, and
+    // after a failed write every probe writes again, so `fall` and `rise` count writes
+    writeEveryMs: 5_000,
     // after a (re)mount, probe this often until healthy: `rise` good probes confirm the new mount
     // in ~0.4 s instead of 2 s, which is what keeps "healthy within 2 s of a server's return"
     settleIntervalMs: 200,
@@ -115,7 +125,10 @@ export const DEFAULTS = {
     retryBaseMs: 1_000, // first retry after a failed send: a relay restart takes about a second
     retryCapMs: 60_000, // during a long SMTP outage, one attempt a minute: quick delivery once it ends, no log storm
     smtpTimeoutMs: 10_000, // connect, greeting and each reply; a live relay answers in ms, a black hole must not hold the queue
-    smtpPorts: { starttls: 587, tls: 465, none: 25 }, // submission, submissions (RFC 8314) and plain relay ports
+    smtpPorts: { starttls: 587, tls: 465, relay: 25 }, // submission, submissions (RFC 8314) and the relay port a local MTA listens on
+    // STARTTLS when offered, plain otherwise, required once a password would cross the network: what
+    // works with the MTA a client already has (keepalived's smtp_server 127.0.0.1, Debian's exim4)
+    smtpSecurity: 'auto',
     listMax: 50, // changes listed in one mail; a storm folds more, the mail counts them and stays readable
     closeDrainMs: 5_000, // at shutdown, keep sending this long; well under systemd's 90 s stop timeout
     hookTimeoutMs: 10_000, // keepalived's default script timeout is 5 s; mail(1) can be slower
@@ -144,6 +157,8 @@ export const DEFAULTS = {
     prefix: '/', // install root; a temp folder for tests or packaging
     unitDir: 'lib/systemd/system', // vendor unit folder under the prefix (/etc/systemd/system stays the admin's)
     sbinDir: 'sbin', // mount(8) looks for mount.TYPE in /sbin (then /sbin/fs.d, /sbin/fs)
+    manDir: 'usr/share/man', // man(1)'s system path; pages come from dist/man/ (npm run build)
+    manPages: ['ha-mount.8', 'mount.ha.8', 'ha-mount.yaml.5'], // what npm run build writes to dist/man/
     manifestPath: 'var/lib/ha-mount/install-manifest.json', // what install created, so uninstall removes exactly that
   },
 

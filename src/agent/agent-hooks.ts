@@ -71,6 +71,7 @@ export function createAgentHookFactory(reload: ReloadWatch = {}): AgentHookFacto
       // every step of a supervisor is bounded by a deadline, the mount command's being the longest
       onProgress: (name) => watchdog.heartbeat(name, { nextWithinMs: DEFAULTS.commands.mountTimeoutMs + DEFAULTS.probe.timeoutMs }),
       onEvent: subscribeMetrics(metrics),
+      mountInfo: metrics,
       onStarted: async (agent) => {
         await startServer(sections.metrics);
         await sd.ready(summary(agent));

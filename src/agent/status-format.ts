@@ -53,5 +53,29 @@ export function formatStatus(status: AgentStatus, liveness: AgentLiveness, now: 
     rows.push([safe(mount.name), safe(mount.mountpoint), safe(mount.state), formatAgo(now - mount.since), safe(mount.server ?? '-'), safe(probe), String(mount.remounts), safe(mount.reason)]);
   }
   lines.push(...formatTable(rows));
+  const problems = status.mounts.filter((mount) => mount.state !== 'healthy');
+  if (problems.length > 0) lines.push('', ...problems.map((mount) => describeProblem(mount, now)));
   return lines;
+}
+
+/** What each state means for the user's I/O: the words status uses after "for how long". */
+const STATE_MEANING: Record<MountStatus['state'], string> = {
+  starting: 'not mounted and probed yet',
+  healthy: 'I/O works',
+  degraded: 'I/O works, but slowly or with less redundancy',
+  hung: "I/O on it blocks: the probe got no answer within the probe timeout",
+  failed: 'I/O on it fails; the agent remounts it when a server answers',
+  recovering: 'being remounted; I/O fails until it is back',
+};
+
+/**
+ * One line on a mount that is not healthy: state and for how long, since when, the reason, the
+ * last probe, the bricks down, and what the state means for I/O. Pure.
+ */
+export function describeProblem(mount: MountStatus, now: number): string {
+  const probe = mount.lastProbe === undefined ? undefined : `last probe ${formatAgo(now - mount.lastProbe.at)}: ${mount.lastProbe.verdict === 'timeout' ? `no answer within ${formatDuration(mount.lastProbe.latencyMs)}` : `${mount.lastProbe.detail} in ${formatDuration(mount.lastProbe.latencyMs)}`}`;
+  const bricks = mount.bricksDown !== undefined && mount.bricksDown.length > 0 ? `bricks down: ${mount.bricksDown.join(', ')}` : undefined;
+  const parts = [mount.reason || undefined, probe, bricks, STATE_MEANING[mount.state]].filter((part) => part !== undefined);
+  // the reason, bricks and probe detail come from the volume and the client log: escaped like the table
+  return `${safe(mount.name)} (${safe(mount.mountpoint)}) ${safe(mount.state.toUpperCase())} for ${formatDuration(Math.max(0, now - mount.since))}, since ${formatClock(mount.since)}: ${safe(parts.join('; '))}`;
 }

@@ -5,6 +5,8 @@ import { runCommand, type Runner } from '../exec/run.js';
 import type { Logger } from '../log/logger.js';
 import { mountSpec, unmountMountpoint } from '../mount/mounter.js';
 import { createMounterDeps } from '../mount/mounter-deps.js';
+import type { HaMountMetrics } from '../metrics/metrics.js';
+import { describeMountSpec } from '../metrics/mount-info.js';
 import { GlusterLogReader, glusterLogPath } from '../probes/gluster-log.js';
 import { readMountInfo } from '../mount/mountinfo.js';
 import { createProbeRunner } from '../probes/probe-runner.js';
@@ -24,6 +26,8 @@ export interface SupervisorHooks {
   onProgress?(name: string): void;
   /** every mount event (the metrics subscribe here) */
   onEvent?(mount: string, event: MountEvent): void;
+  /** the fleet series: what each mount is, and whether its servers answered the last reachability check */
+  mountInfo?: Pick<HaMountMetrics, 'describeMount' | 'setServersReachable'>;
 }
 
 const UNMOUNT_TOOLS = new Set(['umount', 'fusermount', 'fusermount3']);
@@ -42,6 +46,7 @@ export function createSupervisorDeps(spec: MountSpec, options: { logger: Logger;
   const backend: Backend = getBackend(spec.backend);
   const mounterDeps = createMounterDeps(createScopedRunner(spec.name, env)); // mountpoint checks run out of process, as for the CLI
   const probe = createProbeRunner();
+  options.hooks?.mountInfo?.describeMount(spec.name, describeMountSpec(spec));
   const deps: SupervisorDeps = {
     clock: systemClock,
     random: Math.random,
@@ -57,7 +62,11 @@ export function createSupervisorDeps(spec: MountSpec, options: { logger: Logger;
       },
     },
     killDaemon: (daemon, mountpoint, options) => killDaemon(daemon, mountpoint, { proc: systemProc, backend, clock: systemClock, signal: sendSignal }, options),
-    resolveServers: (target, avoid) => resolveServers(target.servers, mounterDeps.resolver, { defaultPort: backend.defaultPort, avoid, ...(backend.ipv4Only ? { ipv4Only: true } : {}) }),
+    resolveServers: async (target, avoid) => {
+      const resolution = await resolveServers(target.servers, mounterDeps.resolver, { defaultPort: backend.defaultPort, avoid, ...(backend.ipv4Only ? { ipv4Only: true } : {}) });
+      options.hooks?.mountInfo?.setServersReachable(spec.name, resolution.reachable.length > 0);
+      return resolution;
+    },
     runPostRemount: async (command) => {
       const result = await runCommand(command, { timeoutMs: DEFAULTS.repair.postRemountTimeoutMs, cwd: '/' });
       if (result.exitCode !== 0) throw new Error(`post-remount ${command.file} failed: ${result.spawnError ?? result.stderr.split('\n').pop() ?? ''} (exit ${result.exitCode ?? result.signal})`);

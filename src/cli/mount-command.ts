@@ -1,12 +1,12 @@
-// `ha-mount [mount] <source> [mountpoint]`: source is a mount name from the config file or a
-// spec host1[,host2][:port]:/volume[/subdir].
+// `ha-mount [mount] <source> [mountpoint]`: source is a mount name from the config file, a spec
+// host1[,host2][:port]:/volume[/subdir], or (with -s servers) a volume name or master path.
 import type { Command } from 'commander';
 import { parseBackendName } from '../backends/registry.js';
 import { splitHelperOptions } from '../config/helper-options.js';
 import { loadConfig, type HaMountConfig, type ReadText } from '../config/load-config.js';
 import { buildMountSpec, type MountSpecParts } from '../config/mount-spec.js';
 import { applyProbeOptions } from '../config/probe-config.js';
-import { isSourceSpec, parseSourceSpec } from '../config/source-spec.js';
+import { bareSourcePath, isSourceSpec, parseSourceSpec } from '../config/source-spec.js';
 import { formatServer, parseServerAddress, quoteValue, splitOptionString } from '../config/validate.js';
 import { DEFAULTS } from '../defaults.js';
 import { ExitCode, HaMountError } from '../errors.js';
@@ -63,23 +63,26 @@ export async function buildCliMountSpec(request: CliMountRequest, readText: Read
   const backendAsked: BackendName | undefined = flagBackend ?? optionBackend;
   const extraServers = [...parseServerFlags(request.servers), ...helper.servers];
 
+  const known = isSourceSpec(request.source) ? undefined : config.mounts.find((mount) => mount.name === request.source);
   let parts: MountSpecParts;
-  if (isSourceSpec(request.source)) {
-    const source = parseSourceSpec(request.source);
-    if (request.mountpoint === undefined) throw usage(`missing mountpoint: ha-mount ${request.source} /path/to/mountpoint`);
+  if (known === undefined) {
+    // a source spec (servers:/path), or servers from -s and a bare volume name or master path
+    const backend = backendAsked ?? 'glusterfs';
+    const source = isSourceSpec(request.source) ? parseSourceSpec(request.source) : undefined;
+    if (source === undefined && extraServers.length === 0) throw unknownSourceError(request.source, config, backend);
+    const path = source?.path ?? bareSourcePath(backend, request.source);
+    if (request.mountpoint === undefined) throw usage(`missing mountpoint: ${formatMountForm(backend, request, '/path/to/mountpoint')}`);
     parts = {
       ...(helper.name === undefined ? {} : { name: helper.name }),
-      backend: backendAsked ?? 'glusterfs',
-      servers: dedupe([...source.servers, ...extraServers]),
-      path: source.path,
+      backend,
+      servers: dedupe([...(source?.servers ?? []), ...extraServers]),
+      path,
       mountpoint: request.mountpoint,
       options: helper.rest,
       probe: applyProbeOptions(config.probe, helper.probe),
       onHang: helper.hangRemountAfterMs === undefined ? {} : { remountAfterMs: helper.hangRemountAfterMs },
     };
   } else {
-    const known = config.mounts.find((mount) => mount.name === request.source);
-    if (known === undefined) throw unknownSourceError(request.source, config);
     if (backendAsked !== undefined && backendAsked !== known.backend) {
       throw usage(`mount ${known.name} is ${known.backend} in ${config.file}, not ${backendAsked}`);
     }
@@ -100,12 +103,27 @@ export async function buildCliMountSpec(request: CliMountRequest, readText: Read
   return buildMountSpec(parts).spec;
 }
 
-function unknownSourceError(source: string, config: HaMountConfig): HaMountError {
-  if (!config.found) {
-    return usage(`${quoteValue(source)} is not a source spec (host1[,host2][:port]:/volume[/subdir]) and there is no config file at ${config.file} to look up a mount of that name; give a source spec, or a config with -c FILE`);
-  }
+/** The command line as the user would type it, with `mountpoint` in its place. */
+function formatMountForm(backend: BackendName, request: CliMountRequest, mountpoint: string): string {
+  const servers = request.servers.length > 0 ? request.servers.map((server) => `-s ${server}`).join(' ') : '-s SERVER1 -s SERVER2';
+  return `ha-mount mount ${backend === 'glusterfs' ? '' : `-t ${backend} `}${servers} ${request.source} ${mountpoint}`;
+}
+
+/** A source that is neither a spec nor a config name, and no -s: every form that would work. */
+function unknownSourceError(source: string, config: HaMountConfig, backend: BackendName): HaMountError {
   const names = config.mounts.map((mount) => mount.name);
-  return usage(`${quoteValue(source)} is neither a mount name in ${config.file} (${names.length > 0 ? `it has: ${names.join(', ')}` : 'it has no mounts'}) nor a source spec host1[,host2][:port]:/volume[/subdir]`);
+  const where = !config.found
+    ? `there is no config file at ${config.file} to look up a mount of that name`
+    : `${config.file} has no mount of that name (${names.length > 0 ? `it has: ${names.join(', ')}` : 'it has no mounts'})`;
+  const example = backend === 'glusterfs' ? { bare: /^[\w./-]+$/.test(source) ? source.replace(/^\//, '') : 'VOLUME', spec: `SERVER1,SERVER2:/${/^[\w./-]+$/.test(source) ? source.replace(/^\//, '') : 'VOLUME'}` } : { bare: '/', spec: 'MASTER:/' };
+  const flag = backend === 'glusterfs' ? '' : `-t ${backend} `;
+  const forms: [string, string][] = [
+    [`ha-mount mount ${flag}-s SERVER1 -s SERVER2 ${example.bare} /mnt/point`, `servers with -s, then the ${backend === 'glusterfs' ? 'volume name' : "master's path"}`],
+    [`ha-mount mount ${flag}${example.spec} /mnt/point`, `a source spec host1[,host2][:port]:/${backend === 'glusterfs' ? 'volume[/subdir]' : 'path'}`],
+    ['ha-mount -c FILE mount NAME [/mnt/point]', 'a mount named in the config file'],
+  ];
+  const width = Math.max(...forms.map(([form]) => form.length)) + 3;
+  return usage([`${quoteValue(source)} is not a source spec, no server was given with -s, and ${where}. Use one of:`, ...forms.map(([form, what]) => `  ${form.padEnd(width)}${what}`)].join('\n'));
 }
 
 interface MountFlags {
@@ -118,12 +136,21 @@ interface MountFlags {
   watch?: boolean;
 }
 
+/** The forms of a source, shown by `ha-mount mount --help` and in ha-mount(8). */
+export const MOUNT_EXAMPLES = `
+Examples:
+  ha-mount mount -s 10.0.0.10 -s 10.0.0.11 rep_vol1 /data     GlusterFS: servers with -s, the volume by name
+  ha-mount mount 10.0.0.10,10.0.0.11:/rep_vol1 /data          the same as a source spec
+  ha-mount mount -t moosefs -s mfsmaster / /mnt/mfs           MooseFS or LizardFS: the master's path
+  ha-mount rep_vol1                                           a mount named in /etc/ha-mount/ha-mount.yaml
+  ha-mount mount --watch -s 10.0.0.10 rep_vol1 /data          mount, then watch and repair it in the foreground`;
+
 /** Registers `mount` as the program's default command. */
 export function registerMountCommand(program: Command, context: CliContext): void {
   program
     .command('mount', { isDefault: true })
     .description('mount a volume through the first reachable server, passing the others as backups')
-    .argument('<source>', 'mount name from the config file, or host1[,host2...][:port]:/volume[/subdir]')
+    .argument('<source>', 'a mount name from the config file; host1[,host2...][:port]:/volume[/subdir]; or, with -s, a volume name (GlusterFS) or the master\'s path such as / (MooseFS, LizardFS)')
     .argument('[mountpoint]', 'directory to mount on (default: the config\'s mountpoint)')
     .option('-t, --backend <name>', 'glusterfs, moosefs or lizardfs (default: glusterfs, or the config\'s)')
     .option('-s, --server <host[:port]>', 'a server; repeat for more (first = preferred, e.g. the VIP)', (value: string, previous: string[]) => [...previous, value], [] as string[])
@@ -132,6 +159,7 @@ export function registerMountCommand(program: Command, context: CliContext): voi
     .option('-v, --verbose', 'print what each server answered')
     .option('--dry-run', 'resolve and print the mount command without running it')
     .option('--watch', 'after mounting, watch and repair the mount in the foreground like the agent (until SIGTERM/SIGINT; the mount stays)')
+    .addHelpText('after', MOUNT_EXAMPLES)
     .action(async (source: string, mountpoint: string | undefined, flags: MountFlags, command: Command) => {
       try {
         await runMount(context, source, mountpoint, flags, configOption(command));

@@ -9,6 +9,8 @@ import { mountSpec } from '../mount/mounter.js';
 import type { MounterDeps } from '../mount/mounter-deps.js';
 import { describeOutcome } from '../mount/outcome-text.js';
 import { formatVerdict } from '../resolve/resolve-servers.js';
+import { formatMountHelperUsage, MOUNT_HELPER_SYNOPSIS } from './mount-helper-usage.js';
+import { formatVersion } from './version.js';
 
 /** mount.ha's arguments as mount(8) passed them. */
 export interface MountHelperArgs {
@@ -30,22 +32,23 @@ export interface MountHelperArgs {
   type?: string;
   /** -h/--help */
   help: boolean;
+  /** -V/--version */
+  version: boolean;
 }
 
-/** Usage text for -h and usage errors. */
-export const MOUNT_HELPER_USAGE = `usage: mount.ha host1[,host2...][:port]:/volume[/subdir] DIR [-sfnv] [-o options] [-t ha.BACKEND]
-helper options (taken out before the backend sees the rest):
-  backend=glusterfs|moosefs|lizardfs   servers=gfs2:gfs3 (host:port, or host:port+host:port)   name=NAME
-  ping-timeout=N|off (GlusterFS)       probe-interval=1s probe-timeout=5s probe-fall=3 probe-rise=2
-  probe-slow=2s probe-write=yes|no     on-hang-remount-after=30s`;
+/** Usage text for -h and usage errors (rendered from mount-helper-usage.ts, as mount.ha(8) is). */
+export const MOUNT_HELPER_USAGE = formatMountHelperUsage();
+
+/** The line after a usage error: mount(8) shows it, so it stays short. */
+export const MOUNT_HELPER_SHORT_USAGE = `usage: ${MOUNT_HELPER_SYNOPSIS} (mount.ha -h lists the SOURCE forms and options)`;
 
 function usage(message: string): HaMountError {
-  return new HaMountError('ha-mount.helper.usage', `${message}\n${MOUNT_HELPER_USAGE}`, ExitCode.USAGE);
+  return new HaMountError('ha-mount.helper.usage', `${message}\n${MOUNT_HELPER_SHORT_USAGE}`, ExitCode.USAGE);
 }
 
 /** Parses mount.ha's argv (without node and script). Pure; throws a usage error (exit 1). */
 export function parseMountHelperArgs(argv: readonly string[]): MountHelperArgs {
-  const parsed: MountHelperArgs = { source: '', mountpoint: '', sloppy: false, fake: false, noMtab: false, verbose: false, options: [], help: false };
+  const parsed: MountHelperArgs = { source: '', mountpoint: '', sloppy: false, fake: false, noMtab: false, verbose: false, options: [], help: false, version: false };
   const positional: string[] = [];
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index] ?? '';
@@ -58,6 +61,7 @@ export function parseMountHelperArgs(argv: readonly string[]): MountHelperArgs {
       return value;
     };
     if (arg === '-h' || arg === '--help') parsed.help = true;
+    else if (arg === '-V' || arg === '--version') parsed.version = true;
     else if (arg.startsWith('-o')) parsed.options.push(...splitOptionString(takeValue('-o')));
     else if (arg.startsWith('-t')) parsed.type = takeValue('-t');
     else if (arg.startsWith('-N')) parsed.namespace = takeValue('-N');
@@ -71,7 +75,7 @@ export function parseMountHelperArgs(argv: readonly string[]): MountHelperArgs {
     } else if (arg.startsWith('-') && arg !== '-') throw usage(`unknown flag ${quoteValue(arg)}`);
     else positional.push(arg);
   }
-  if (parsed.help) return parsed;
+  if (parsed.help || parsed.version) return parsed;
   if (positional.length !== 2) throw usage(positional.length < 2 ? 'expected a source and a directory' : `unexpected argument ${quoteValue(positional[2] ?? '')}`);
   [parsed.source, parsed.mountpoint] = positional as [string, string];
   return parsed;
@@ -86,8 +90,8 @@ export interface HelperOutput {
 /** Runs mount.ha: parse, build the spec (helper options out), mount. Throws HaMountError with mount(8)'s codes. */
 export async function runMountHelper(argv: readonly string[], deps: MounterDeps, output: HelperOutput): Promise<void> {
   const args = parseMountHelperArgs(argv);
-  if (args.help) {
-    output.print(MOUNT_HELPER_USAGE);
+  if (args.help || args.version) {
+    output.print(args.help ? MOUNT_HELPER_USAGE : formatVersion('mount.ha'));
     return;
   }
   if (args.namespace !== undefined) {

@@ -4,9 +4,10 @@ import { loadConfig, type ReadText } from '../config/load-config.js';
 import { DEFAULTS } from '../defaults.js';
 import { ExitCode, HaMountError } from '../errors.js';
 import { checkMailAddress } from '../notify/mail-address.js';
-import { describeSendError } from '../notify/mail-sender.js';
 import { parseNotifyConfig, type EmailConfig } from '../notify/notify-config.js';
-import { createSmtpSend } from '../notify/smtp-transport.js';
+import { explainSmtpError, formatSmtpFailure } from '../notify/smtp-errors.js';
+import { decideTlsPolicy } from '../notify/smtp-policy.js';
+import { createSmtpSend, SmtpSendError } from '../notify/smtp-transport.js';
 
 /**
  * What notify-test needs from outside. The program's CliContext fits (print, readText); tests
@@ -37,7 +38,7 @@ export function registerNotifyTestCommand(program: Command, context: NotifyTestC
     .command('notify-test')
     .description('send a test mail through notify.email and report the SMTP result')
     .option('--to <address...>', 'send to these addresses instead of notify.email.to')
-    .option('-v, --verbose', 'print the SMTP conversation')
+    .option('-v, --verbose', 'print the whole SMTP conversation, line by line (without it: one line per command and reply)')
     .action(async (options: { to?: string[]; verbose?: boolean }, command: Command) => {
       const config = (command.optsWithGlobals() as { config?: string }).config ?? DEFAULTS.configPath;
       await runNotifyTest({ config, ...options }, context);
@@ -52,7 +53,7 @@ export async function runNotifyTest(options: NotifyTestOptions, context: NotifyT
   const loaded = await loadConfig(options.config, context.readText);
   const config = parseNotifyConfig(loaded.sections.notify, { env });
   if (!config.email) {
-    throw new HaMountError('ha-mount.notify.no-email', `${options.config}: there is no notify.email section; add one with to, from and smtp (see the README)`, ExitCode.USAGE);
+    throw new HaMountError('ha-mount.notify.no-email', `${options.config}: there is no notify.email section; add one with to, from and smtp (see docs/mail.md)`, ExitCode.USAGE);
   }
   for (const address of options.to ?? []) {
     const problem = checkMailAddress(address);
@@ -62,10 +63,12 @@ export async function runNotifyTest(options: NotifyTestOptions, context: NotifyT
   const { smtp } = email;
   const security = `${smtp.security}${smtp.user ? `, user ${smtp.user}` : ', no auth'}`;
   print(`notify-test: sending a test mail via ${smtp.host}:${smtp.port} (${security}) from ${email.from} to ${email.to.join(', ')}`);
+  print(`TLS:       ${decideTlsPolicy(smtp).summary}`);
   const transcript: string[] = [];
-  const send = createSmtpSend(email, { env, ...(options.verbose ? { onTranscript: (line: string) => transcript.push(line) } : {}) });
-  const flushTranscript = (): void => {
-    for (const line of transcript) print(`  | ${line.replaceAll('\n', '\n  | ')}`);
+  const send = createSmtpSend(email, { env, onTranscript: (line: string) => transcript.push(line) });
+  const showConversation = (): void => {
+    const lines = options.verbose ? transcript.flatMap((line) => line.split('\n')) : condenseTranscript(transcript);
+    for (const line of lines) print(`  | ${line}`);
   };
   try {
     const receipt = await send({
@@ -77,7 +80,7 @@ export async function runNotifyTest(options: NotifyTestOptions, context: NotifyT
       text: formatTestBody(host, email),
       messageId: `<ha-mount.notify-test.${Date.now()}.${process.pid}@${host}>`,
     });
-    flushTranscript();
+    showConversation();
     print(`accepted:  ${receipt.accepted.join(', ') || '(none)'}`);
     print(`rejected:  ${receipt.rejected.join(', ') || '(none)'}`);
     print(`server:    ${receipt.response}`);
@@ -87,39 +90,50 @@ export async function runNotifyTest(options: NotifyTestOptions, context: NotifyT
     print('notify-test: OK, the relay took the mail; check the inbox (and the spam folder)');
   } catch (error) {
     if (error instanceof HaMountError) throw error;
-    flushTranscript();
-    throw new HaMountError(
-      'ha-mount.notify.smtp',
-      `notify-test: sending via ${smtp.host}:${smtp.port} failed: ${describeSendError(error)}; ${suggestSmtpFix(error, email)}`,
-      ExitCode.SYSTEM,
-      { cause: error },
-    );
+    showConversation();
+    const failure = error instanceof SmtpSendError ? error.failure : explainSmtpError(error, smtp);
+    throw new HaMountError('ha-mount.notify.smtp', `notify-test: sending via ${smtp.host}:${smtp.port} failed at ${failure.stage}: ${formatSmtpFailure(failure)}`, ExitCode.SYSTEM, { cause: error });
   }
 }
 
-/** What to do about an SMTP failure, from nodemailer's error code and text. */
-export function suggestSmtpFix(error: unknown, email: EmailConfig): string {
-  const details = error as { code?: string; message?: string; responseCode?: number };
-  const text = `${details.message ?? ''}`.toLowerCase();
-  const { host, port, security } = email.smtp;
-  if (details.code === 'EAUTH') return 'the server refused the user name or password: check notify.email.smtp.user and the password file or variable';
-  if (details.code === 'ENOAUTH' || details.responseCode === 530) return 'the server wants a login: set notify.email.smtp.user and password-file';
-  if (details.code === 'EENVELOPE') return 'the server refused the sender or every recipient: check notify.email.from and to';
-  if (text.includes('certificate') || text.includes('self-signed') || text.includes('self signed')) {
-    return "the relay's certificate is not trusted: set notify.email.smtp.ca-file to its CA certificate (PEM)";
+/**
+ * The conversation in one screen: each command and the first line of its reply, EHLO's
+ * extensions on one line, TLS and connection events; the message body is left out.
+ */
+export function condenseTranscript(transcript: readonly string[]): string[] {
+  const out: string[] = [];
+  let ehlo: string[] | undefined;
+  const flushEhlo = (): void => {
+    if (ehlo === undefined) return;
+    const [greeting = '', ...extensions] = ehlo;
+    out.push(`S: ${greeting}${extensions.length > 0 ? ` [${extensions.join(', ')}]` : ''}`);
+    ehlo = undefined;
+  };
+  for (const entry of transcript) {
+    for (const raw of entry.split('\n')) {
+      const line = raw.replace(/^\[[^\]]*\]\s*/, '').trimEnd();
+      const reply = /^S: (\d{3})([- ])(.*)$/.exec(line);
+      if (reply) {
+        const [, code = '', more = '', rest = ''] = reply;
+        if (more === '-' || ehlo !== undefined) {
+          ehlo ??= [];
+          ehlo.push(ehlo.length === 0 ? `${code} ${rest}` : rest);
+          if (more === ' ') flushEhlo();
+          continue;
+        }
+        out.push(`S: ${code} ${rest}`);
+      } else if (line.startsWith('C: ')) {
+        flushEhlo();
+        out.push(line.length > 120 ? `${line.slice(0, 117)}...` : line);
+      } else if (/^(Connection|Resolved|Failed STARTTLS|Discarded)/.test(line)) {
+        flushEhlo();
+        out.push(`-- ${line}`);
+      }
+    }
   }
-  if (text.includes('wrong version number') || text.includes('packet length too long')) {
-    return `TLS spoken to a plain-text port: use security: starttls (or none) for port ${port}, or the relay's TLS port (465)`;
-  }
-  if (text.includes('starttls')) return `the relay does not offer STARTTLS on port ${port}: use security: tls on port 465, or ask for STARTTLS to be enabled`;
-  if (text.includes('econnrefused')) return `nothing listens on ${host}:${port}: check notify.email.smtp.host and port, and that the relay runs`;
-  if (details.code === 'EDNS' || text.includes('enotfound')) return `the name ${host} does not resolve: check notify.email.smtp.host`;
-  if (details.code === 'ETIMEDOUT' || text.includes('timeout')) {
-    return `no answer from ${host}:${port} within the timeout: a firewall, or the wrong port for security: ${security} (465 is tls, 587 starttls, 25 none)`;
-  }
-  return 'run again with --verbose to see the SMTP conversation';
+  flushEhlo();
+  return out;
 }
-
 function formatTestBody(host: string, email: EmailConfig): string {
   return [
     `This is a test mail from ha-mount on ${host} (ha-mount notify-test).`,

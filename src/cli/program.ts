@@ -16,6 +16,7 @@ import { registerMountCommand } from './mount-command.js';
 import { registerNotifyTestCommand } from './notify-test-command.js';
 import { registerStatusCommand } from './status-command.js';
 import { registerUmountCommand } from './umount-command.js';
+import { formatVersion } from './version.js';
 
 /** What every subcommand gets: output and the edges it touches, so tests inject fakes. */
 export interface CliContext {
@@ -58,6 +59,7 @@ export function createProgram(context: CliContext = createCliContext()): Command
   const program = new Command('ha-mount')
     .description('High-availability mounts of GlusterFS, MooseFS and LizardFS: mount through a VIP or a server list, and keep them working')
     .option('-c, --config <file>', 'config file (default: /etc/ha-mount/ha-mount.yaml)')
+    .version(formatVersion('ha-mount'), '-V, --version', 'print the version and exit')
     .exitOverride()
     .configureOutput({ writeOut: (text) => process.stdout.write(escapeControl(text, { keepNewlines: true })), writeErr: (text) => process.stderr.write(escapeControl(text, { keepNewlines: true })) })
     .showHelpAfterError('(run ha-mount --help for usage)');

@@ -3,20 +3,13 @@ import type { Command } from 'commander';
 import { listBackends } from '../backends/registry.js';
 import { checkMountpointPath } from '../config/validate.js';
 import { ExitCode, HaMountError } from '../errors.js';
-import type { Clock } from '../clock.js';
+import { commandClock } from '../clock.js';
 import { findMountAt } from '../mount/mountinfo.js';
 import { readMountInfo } from '../mount/preflight.js';
 import { describeDetach, unmountForUser, type DetachDeps } from '../mount/unmount.js';
 import { systemProc } from '../probes/proc.js';
 import { killDaemon, sendSignal } from '../supervisor/kill-daemon.js';
 import type { CliContext } from './program.js';
-
-/** The real clock with timers that keep the command alive while it waits for a client to end (systemClock's are unref'd for the agent). */
-const commandClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 interface UmountFlags {
   lazy?: boolean;

@@ -6,7 +6,7 @@ import type { BackendName, ProbeSettings } from '../types.js';
 import { splitHelperOptions } from './helper-options.js';
 import { buildMountSpec, type BuiltMountSpec } from './mount-spec.js';
 import { applyProbeOptions, defaultProbeSettings } from './probe-config.js';
-import { parseSourceSpec } from './source-spec.js';
+import { bareSourcePath, isSourceSpec, parseSourceSpec } from './source-spec.js';
 import { quoteValue } from './validate.js';
 
 /** What mount(8) passes to mount.ha, or the fields of an fstab line of type `ha`. */
@@ -33,6 +33,19 @@ function backendFromType(type: string | undefined): BackendName | undefined {
   return parseBackendName(match[1]);
 }
 
+/** A source without servers: the volume name (or master's path) when servers= gives them, else an error naming both forms. */
+function bareHelperPath(backend: BackendName, source: string, serverCount: number): string {
+  if (serverCount === 0) {
+    const path = backend === 'glusterfs' ? 'rep_vol1' : '/';
+    throw new HaMountError(
+      'ha-mount.source.invalid',
+      `${quoteValue(source)} is not a source spec and no servers= option gives the servers (mount.ha does not read the config file's mount names); write host1[,host2][:port]:/${backend === 'glusterfs' ? 'volume' : 'path'}, or the ${backend === 'glusterfs' ? 'volume name' : "master's path"} with servers=: e.g. fstab "${path}  /data  ha  ${backend === 'glusterfs' ? '' : `backend=${backend},`}servers=10.0.0.10:10.0.0.11,_netdev  0 0"`,
+      ExitCode.USAGE,
+    );
+  }
+  return bareSourcePath(backend, source);
+}
+
 /** Builds and validates the spec; helper-only options never reach the backend. */
 export function buildHelperMountSpec(input: HelperMountInput): BuiltMountSpec {
   const helper = splitHelperOptions(input.options);
@@ -42,7 +55,7 @@ export function buildHelperMountSpec(input: HelperMountInput): BuiltMountSpec {
     throw new HaMountError('ha-mount.helper.backend', `type ${quoteValue(input.type ?? '')} and option backend=${fromOption} disagree; give one of them`, ExitCode.USAGE);
   }
   const backend = fromOption ?? fromType ?? 'glusterfs';
-  const source = parseSourceSpec(input.source);
+  const source = isSourceSpec(input.source) ? parseSourceSpec(input.source) : { servers: [], path: bareHelperPath(backend, input.source, helper.servers.length) };
   const seen = new Set(source.servers.map((server) => `${server.host}|${server.port ?? ''}`));
   const extra = helper.servers.filter((server) => !seen.has(`${server.host}|${server.port ?? ''}`));
   return buildMountSpec(

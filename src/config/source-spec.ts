@@ -73,6 +73,19 @@ export function splitVolumePath(backend: BackendName, path: string): VolumePath 
   return { volume: '', subdir: subdir.value };
 }
 
+/**
+ * The path of a source given without servers (they come from `-s` or `servers=`): a GlusterFS
+ * volume name (`rep_vol1`, `rep_vol1/sub`, or `/rep_vol1`), or the master's path of MooseFS or
+ * LizardFS (`/`, `/sub`). Validated later by splitVolumePath; throws when the form is wrong.
+ */
+export function bareSourcePath(backend: BackendName, text: string): string {
+  if (backend === 'glusterfs') return text.startsWith('/') ? text : `/${text}`;
+  if (!text.startsWith('/')) {
+    throw new HaMountError('ha-mount.source.invalid', `invalid source ${quoteValue(text)}: ${backend} has no volumes; give the master's path, e.g. / or /projects, after the -s servers`, ExitCode.USAGE);
+  }
+  return text;
+}
+
 /** Index of the first ":" outside [brackets], or -1. */
 function findOuterColon(text: string): number {
   let depth = 0;

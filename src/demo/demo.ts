@@ -9,8 +9,11 @@ import { installSignalCleanup, keepLab, startLab } from '../lab/lab.js';
 import type { Lab, LabHost } from '../lab/lab-types.js';
 import { analyzeWrites, parseWriteRecords, type WriteRecord } from '../lab/writer-analysis.js';
 import { runCommand } from '../exec/run.js';
-import type { Command } from '../types.js';
+import type { Command, MountState } from '../types.js';
 import { renderDashboard, type DashboardView } from './dashboard.js';
+import { describeEpisode, formatSummary, worstState, type FaultOutcome } from './summary.js';
+
+export type { FaultOutcome } from './summary.js';
 
 /** How the demo talks to the terminal; injected so the CLI decides about colours and redraws. */
 export interface DemoOutput {
@@ -19,6 +22,8 @@ export interface DemoOutput {
   /** redraw the live screen (a terminal), or undefined to print only event lines (CI logs) */
   redraw?: (lines: string[]) => void;
   colour: boolean;
+  /** the terminal's width, for the summary; 80 when unknown */
+  columns?: number;
 }
 
 export interface DemoOptions {
@@ -26,19 +31,6 @@ export interface DemoOptions {
   keep: boolean;
   output: DemoOutput;
   prefix?: string;
-}
-
-/** What one scripted fault did, as the summary table shows it. */
-export interface FaultOutcome {
-  fault: string;
-  /** first transition after the fault, ms after it was injected */
-  detectedMs?: number;
-  detectedAs?: string;
-  /** back to healthy, ms after the fault (or after the heal, for faults that need one) */
-  healthyMs?: number;
-  remounts: number;
-  /** the longest run of failed or blocked writes of the user's own writer */
-  userWriteGapMs?: number;
 }
 
 const SMTP_PORT = 2525;
@@ -117,6 +109,8 @@ export async function runDemo(options: DemoOptions): Promise<FaultOutcome[]> {
     if (!output.redraw) output.line(`  t+${formatDuration(Date.now() - startedMs)} ${text}`);
   };
   const transitions: Array<{ atMs: number; to: string; reason: string }> = [];
+  /** states since the mount was last healthy, for the words of the next recovery */
+  let unhealthy: MountState[] = [];
   let writes: WriteRecord[] = [];
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -149,9 +143,12 @@ export async function runDemo(options: DemoOptions): Promise<FaultOutcome[]> {
           if (record?.event !== 'transition') return;
           const reason = typeof record.reason === 'string' && record.reason ? ` (${record.reason})` : '';
           const action = typeof record.action === 'string' ? `; ${record.action}` : '';
-          const outage = typeof record.outageMs === 'number' ? `; outage ${formatDuration(record.outageMs)}` : '';
+          // the agent's outageMs is time away from healthy; the words depend on what the mount went through
+          const episode = typeof record.outageMs === 'number' ? `; ${describeEpisode(worstState(unhealthy), record.outageMs)}` : '';
+          if (record.to === 'healthy') unhealthy = [];
+          else unhealthy.push(String(record.to) as MountState);
           transitions.push({ atMs: Date.now(), to: String(record.to), reason: String(record.reason ?? '') });
-          event(`${String(record.mount)}: ${String(record.from)} -> ${String(record.to)}${reason}${action}${outage}`);
+          event(`${String(record.mount)}: ${String(record.from)} -> ${String(record.to)}${reason}${action}${episode}`);
         },
       ),
     );
@@ -231,7 +228,7 @@ export async function runDemo(options: DemoOptions): Promise<FaultOutcome[]> {
     await sleep(4_000);
     clearInterval(timer);
     timer = undefined;
-    printSummary(output, outcomes, view.mails.length);
+    for (const line of formatSummary(outcomes, view.mails.length, output.columns ?? 80)) output.line(line);
     if (options.keep) {
       output.line('');
       output.line(`The lab ${lab.prefix} is still up (--keep). To look around:`);
@@ -313,16 +310,4 @@ function readWriterRecords(file: string): WriteRecord[] {
   } catch {
     return [];
   }
-}
-
-function printSummary(output: DemoOutput, outcomes: FaultOutcome[], mails: number): void {
-  output.line('');
-  output.line('SUMMARY (times from the moment the fault was injected)');
-  output.line(`${'fault'.padEnd(58)} ${'detected'.padEnd(9)} ${'as'.padEnd(28)} ${'healthy'.padEnd(9)} remounts  user writes failed/blocked`);
-  for (const outcome of outcomes) {
-    output.line(
-      `${outcome.fault.padEnd(58)} ${(outcome.detectedMs === undefined ? '-' : formatDuration(outcome.detectedMs)).padEnd(9)} ${(outcome.detectedAs ?? '-').slice(0, 28).padEnd(28)} ${(outcome.healthyMs === undefined ? '-' : formatDuration(outcome.healthyMs)).padEnd(9)} ${String(outcome.remounts).padEnd(9)} ${formatDuration(outcome.userWriteGapMs ?? 0)}`,
-    );
-  }
-  output.line(`mails received by the local SMTP server: ${mails}`);
 }

@@ -5,7 +5,13 @@ import { renderLauncher, renderServiceUnit } from './render.js';
 import { SAMPLE_CONFIG } from './sample-config.js';
 
 /** What a file is for; a config is never overwritten, the others are ha-mount's own. */
-export type InstalledRole = 'launcher' | 'unit' | 'config';
+export type InstalledRole = 'launcher' | 'unit' | 'config' | 'man';
+
+/** A rendered man page: its file name (`ha-mount.8`, the section is the extension) and text. */
+export interface ManPage {
+  name: string;
+  content: string;
+}
 
 /** One file install would write. */
 export interface PlannedFile {
@@ -33,6 +39,11 @@ export function underPrefix(prefix: string, relative: string): string {
   return join(resolve(prefix), relative);
 }
 
+/** Where a man page goes under `prefix`: usr/share/man/manN/NAME.N. Pure. */
+export function manPagePath(prefix: string, name: string): string {
+  return join(underPrefix(prefix, DEFAULTS.install.manDir), `man${name.slice(name.lastIndexOf('.') + 1)}`, name);
+}
+
 /** The manifest file of an install under `prefix`. Pure. */
 export function manifestPathFor(prefix: string): string {
   return underPrefix(prefix, DEFAULTS.install.manifestPath);
@@ -41,9 +52,10 @@ export function manifestPathFor(prefix: string): string {
 /**
  * The files of an install: the mount.ha and ha-mount launchers in sbin (where mount(8) looks
  * for mount.TYPE), the service unit with ExecStart= on the installed launcher, and the sample
- * config. `unitTemplate` is the text of systemd/ha-mount.service. Pure.
+ * config, and the man pages in usr/share/man/manN. `unitTemplate` is the text of
+ * systemd/ha-mount.service; `manPages` come from dist/man/ (npm run build). Pure.
  */
-export function planInstall(layout: InstallLayout, unitTemplate: string): PlannedFile[] {
+export function planInstall(layout: InstallLayout, unitTemplate: string, manPages: readonly ManPage[] = []): PlannedFile[] {
   if (isAbsolute(layout.unitDir) || layout.unitDir.split('/').includes('..')) {
     throw new HaMountError('ha-mount.install.unit-dir', `--unit-dir ${layout.unitDir}: expected a folder relative to the prefix, e.g. lib/systemd/system or etc/systemd/system`, ExitCode.USAGE);
   }
@@ -67,6 +79,12 @@ export function planInstall(layout: InstallLayout, unitTemplate: string): Planne
       role: 'unit',
     },
     { path: underPrefix(layout.prefix, 'etc/ha-mount/ha-mount.yaml'), content: SAMPLE_CONFIG, mode: 0o644, role: 'config' },
+    ...manPages.map((page): PlannedFile => ({
+      path: manPagePath(layout.prefix, page.name),
+      content: page.content,
+      mode: 0o644,
+      role: 'man',
+    })),
   ];
 }
 
@@ -85,7 +103,13 @@ export function checkUninstallPath(prefix: string, path: unknown, kind: 'file' |
   if (typeof path !== 'string' || !isAbsolute(path) || posix.normalize(path) !== path || path.includes('\0')) return 'not an absolute, normalised path';
   const below = (candidate: string): boolean => candidate.startsWith(root === '/' ? '/' : `${root}/`) && candidate !== root;
   if (kind === 'file') {
-    const fixed = [join(underPrefix(root, DEFAULTS.install.sbinDir), 'mount.ha'), join(underPrefix(root, DEFAULTS.install.sbinDir), 'ha-mount'), underPrefix(root, 'etc/ha-mount/ha-mount.yaml'), manifestPathFor(root)];
+    const fixed = [
+      join(underPrefix(root, DEFAULTS.install.sbinDir), 'mount.ha'),
+      join(underPrefix(root, DEFAULTS.install.sbinDir), 'ha-mount'),
+      underPrefix(root, 'etc/ha-mount/ha-mount.yaml'),
+      manifestPathFor(root),
+      ...DEFAULTS.install.manPages.map((name) => manPagePath(root, name)),
+    ];
     if (fixed.includes(path)) return undefined;
     if (below(path) && path.endsWith(`/${UNIT_NAME}`) && dirname(path) !== root) return undefined;
     return `not a file ha-mount install creates under ${root}`;

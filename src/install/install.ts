@@ -3,7 +3,7 @@ import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promise
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULTS } from '../defaults.js';
 import { ExitCode, HaMountError } from '../errors.js';
-import { checkUninstallPath, manifestPathFor, planInstall, type PlannedFile } from './install-plan.js';
+import { checkUninstallPath, manifestPathFor, planInstall, type ManPage, type PlannedFile } from './install-plan.js';
 import { hashContent, hashFile, readManifest, type InstallManifest, type ManifestFile } from './manifest.js';
 import { findPackageRoot } from './package-root.js';
 import { checkPackageTrust } from './package-trust.js';
@@ -75,9 +75,11 @@ async function installUnder(prefix: string, options: InstallOptions): Promise<In
   }
   checkPackageTrust(packageRoot, options.nodePath ?? process.execPath);
   const unitTemplate = await readFile(join(packageRoot, 'systemd', 'ha-mount.service'), 'utf8');
+  const manPages = await readManPages(packageRoot);
   const planned = planInstall(
     { prefix, unitDir: options.unitDir ?? DEFAULTS.install.unitDir, packageRoot, nodePath: options.nodePath ?? process.execPath },
     unitTemplate,
+    manPages,
   );
   const manifestPath = manifestPathFor(prefix);
   const previous = await readManifest(manifestPath);
@@ -127,6 +129,17 @@ async function installUnder(prefix: string, options: InstallOptions): Promise<In
   await writeAtomically(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`, 0o644);
   for (const file of toWrite) await writeAtomically(file.path, file.content, file.mode);
   return report;
+}
+
+/** The man pages `npm run build` wrote to dist/man/; missing ones mean the build did not finish. */
+async function readManPages(packageRoot: string): Promise<ManPage[]> {
+  return Promise.all(
+    DEFAULTS.install.manPages.map(async (name) => {
+      const path = join(packageRoot, 'dist', 'man', name);
+      if (!existsSync(path)) throw new HaMountError('ha-mount.install.not-built', `cannot install: ${path} is missing; run \`npm run build\` in ${packageRoot} first (it renders the man pages)`, ExitCode.USAGE);
+      return { name, content: await readFile(path, 'utf8') };
+    }),
+  );
 }
 
 /** mkdir -p that returns the folders it created, parents first. */

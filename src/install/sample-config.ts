@@ -42,10 +42,13 @@ mounts: []
 #  enabled: true
 #  listen: 127.0.0.1:9716
 
-# Alerts: e-mail on every state change, like keepalived's notify mail (see the README):
+# Alerts: e-mail on every state change, like keepalived's notify mail (man ha-mount.yaml,
+# docs/mail.md). The local MTA is enough: STARTTLS is used when it offers it; try it with
+# \`ha-mount notify-test\`. A remote relay with a login gets STARTTLS required, on port 587.
 #notify:
 #  email:
 #    to: [ops@example.com]
 #    from: ha-mount@example.com
-#    smtp: { host: mail.example.com, port: 587 }
+#    smtp: { host: 127.0.0.1 }
+#    # smtp: { host: mail.example.com, user: ha-mount, password-file: /etc/ha-mount/smtp-password }
 `;

@@ -33,6 +33,10 @@ export interface LabOptions {
   moosefs?: boolean;
   /** run LizardFS's daemons from this install in the MooseFS topology (needs moosefs: true): the standby is a shadow master */
   lizardfs?: LizardInstall;
+  /** client hosts: `client`, then client2..clientN (default 1); each gets its own namespace and address */
+  clients?: number;
+  /** a monitoring host "mon" (Prometheus, Alertmanager and a receiver run there, on lab addresses) */
+  monitor?: boolean;
   /** progress lines for slow steps (install, cluster start) */
   onProgress?: (message: string) => void;
 }
@@ -90,11 +94,16 @@ export interface Lab {
   dir: string;
   subnet: string; // e.g. "10.213.57.0/24"
   client: LabHost;
+  /** every client host, `client` first */
+  clients: LabHost[];
+  monitor?: LabHost;
   gluster?: GlusterLab;
   moosefs?: MooseLab;
   faults: LabFaults;
   /** wraps a command so that it runs in the client's network namespace only (mounts visible everywhere) */
   clientCommand(command: Command): Command;
+  /** wraps a command so that it runs in the network namespace of a host of this lab (a fleet client, the monitor) */
+  hostCommand(host: LabHost, command: Command): Command;
   /** where the VIP is now: the host holding it, or undefined */
   vipHolder(which: 'gluster' | 'moosefs'): Promise<LabHost | undefined>;
   /** kills what the lab started (by pid), unmounts its mounts, deletes namespaces, routes, folders */

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import type { Command } from '../types.js';
 import { sweepStaleLabs, teardownRun } from './cleanup.js';
-import { type LabContext, inNetns, netnsPath } from './context.js';
+import { type LabContext, findHost, inNetns, netnsPath } from './context.js';
 import { createFaults, findGroupVipHolder } from './faults.js';
 import { createVolume, formCluster, setUpGlusterHost } from './gluster.js';
 import { ensurePrerequisites } from './install.js';
@@ -92,7 +92,10 @@ function buildLab(ctx: LabContext, runtime: LabRuntime, stop: () => Promise<void
     subnet: plan.subnet,
     client: toLabHost(plan.client),
     faults: createFaults(runtime),
+    clients: plan.clients.map(toLabHost),
+    ...(plan.monitor ? { monitor: toLabHost(plan.monitor) } : {}),
     clientCommand: (command: Command) => inNetns(plan.client.netns, command),
+    hostCommand: (host, command) => inNetns(findHost(plan, host.name).netns, command),
     vipHolder: async (which) => {
       const holder = await findGroupVipHolder(runtime, which);
       return holder && toLabHost(holder);
@@ -160,7 +163,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
 
   const prefix = choosePrefix(options.prefix);
   // the subnet is not known before the route is claimed: plan with a placeholder, then re-plan
-  const draft = planLab({ prefix, subnetIndex: 0, gluster: wantGluster, moosefs: wantMoose });
+  const fleet = { clients: options.clients ?? 1, monitor: options.monitor ?? false };
+  const draft = planLab({ prefix, subnetIndex: 0, gluster: wantGluster, moosefs: wantMoose, ...fleet });
   const store = createRun(draft);
   liveStores.set(prefix, store);
   const abort = new AbortController();
@@ -194,7 +198,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   try {
     progress(`lab ${prefix}: claiming a subnet and building the network`);
     const subnetIndex = await claimSubnet(ctx);
-    ctx.plan = planLab({ prefix, subnetIndex, gluster: wantGluster, moosefs: wantMoose });
+    ctx.plan = planLab({ prefix, subnetIndex, gluster: wantGluster, moosefs: wantMoose, ...fleet });
     if (options.lizardfs !== undefined) {
       if (!ctx.plan.moosefs) throw labError('ha-mount.lab.command', 'a LizardFS lab runs in the MooseFS topology: start it with { moosefs: true, lizardfs }');
       ctx.plan.moosefs.lizardfs = options.lizardfs;

@@ -30,6 +30,10 @@ export interface LabPlan {
   /** with `lizardfs`, LizardFS's daemons run there instead: the standby is a shadow master */
   moosefs?: { vip: string; master: PlannedHost; standby: PlannedHost; chunkservers: PlannedHost[]; lizardfs?: LizardInstall };
   client: PlannedHost;
+  /** every client host: `client` first, then client2..clientN (a fleet run) */
+  clients: PlannedHost[];
+  /** a host for Prometheus and Alertmanager in a fleet run: they reach the agents over the lab network */
+  monitor?: PlannedHost;
 }
 
 export interface PlanInput {
@@ -40,10 +44,17 @@ export interface PlanInput {
   moosefs: boolean;
   stateDir?: string;
   dirPrefix?: string;
+  /** client hosts (default 1, at most FLEET_MAX_CLIENTS) */
+  clients?: number;
+  /** add the monitoring host "mon" */
+  monitor?: boolean;
 }
 
+/** Fleet clients take .100 up to .199 of the lab subnet. */
+export const FLEET_MAX_CLIENTS = 100;
+
 /** Last octets: VIPs end in 0, servers count up from it, the client sits apart. */
-const OCTETS = { glusterVip: 10, gfs1: 11, gfs2: 12, mooseVip: 20, mfsA: 21, mfsB: 22, cs1: 31, cs2: 32, client: 100 } as const;
+const OCTETS = { mon: 5, glusterVip: 10, gfs1: 11, gfs2: 12, mooseVip: 20, mfsA: 21, mfsB: 22, cs1: 31, cs2: 32, client: 100 } as const;
 
 /** `hm` + 4 random hex digits: short enough for interface and namespace names. */
 export function generatePrefix(random: () => number = Math.random): string {
@@ -61,15 +72,19 @@ export function planLab(input: PlanInput): LabPlan {
   const base = `${LAB_DEFAULTS.subnetPrefix}.${input.subnetIndex}`;
   const dir = `${input.dirPrefix ?? LAB_DEFAULTS.dirPrefix}${input.prefix}`;
   const stateDir = input.stateDir ?? LAB_DEFAULTS.stateDir;
-  const makeHost = (name: keyof typeof OCTETS, roles: HostRole[]): PlannedHost => ({
+  const makeHost = (name: keyof typeof OCTETS | `client${number}`, roles: HostRole[], octet: number = OCTETS[name as keyof typeof OCTETS]): PlannedHost => ({
     name,
     netns: `${input.prefix}-${name}`,
-    ip: `${base}.${OCTETS[name]}`,
+    ip: `${base}.${octet}`,
     switchPort: name,
     dir: `${dir}/${name}`,
     roles,
   });
   const hosts: PlannedHost[] = [];
+  const clientCount = input.clients ?? 1;
+  if (!Number.isInteger(clientCount) || clientCount < 1 || clientCount > FLEET_MAX_CLIENTS) throw new RangeError(`a lab has 1 to ${FLEET_MAX_CLIENTS} clients, not ${clientCount}`);
+  const client = makeHost('client', []);
+  const clients = [client, ...Array.from({ length: clientCount - 1 }, (_, index) => makeHost(`client${index + 2}`, [], OCTETS.client + index + 1))];
   const plan: LabPlan = {
     prefix: input.prefix,
     dir,
@@ -79,7 +94,8 @@ export function planLab(input: PlanInput): LabPlan {
     subnet: `${base}.0/24`,
     switchNetns: `${input.prefix}-sw`,
     hosts,
-    client: makeHost('client', []),
+    client,
+    clients,
   };
   if (input.gluster) {
     const servers: [PlannedHost, PlannedHost] = [
@@ -96,7 +112,11 @@ export function planLab(input: PlanInput): LabPlan {
     hosts.push(master, standby, ...chunkservers);
     plan.moosefs = { vip: `${base}.${OCTETS.mooseVip}`, master, standby, chunkservers };
   }
-  hosts.push(plan.client);
+  if (input.monitor) {
+    plan.monitor = makeHost('mon', []);
+    hosts.push(plan.monitor);
+  }
+  hosts.push(...clients);
   return plan;
 }
 

@@ -14,6 +14,7 @@ export const FAILURE_REASONS = [
   'stuck_request',
   'enospc',
   'erofs',
+  'tampered',
   'other',
 ] as const;
 

@@ -1,8 +1,10 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { createRequire } from 'node:module';
+import type { Registry } from 'prom-client';
 import { DEFAULTS } from '../defaults.js';
 import type { AbortReason } from '../supervisor/core-types.js';
 import type { MountState } from '../types.js';
 import { FAILURE_REASONS, isFailureReason, type FailureReason } from './failure-reason.js';
+import type { MountInfoLabels } from './mount-info.js';
 
 // a Record keyed by MountState makes the compiler flag a state added to types.ts but not here
 const stateFlags: Record<MountState, true> = { starting: true, healthy: true, degraded: true, hung: true, failed: true, recovering: true };
@@ -33,6 +35,10 @@ export interface HaMountMetrics {
   setServer(mount: string, server: string | undefined): void;
   /** the FUSE daemon's resident memory; undefined drops the series (no daemon) */
   setDaemonRss(mount: string, bytes: number | undefined): void;
+  /** what the mount is (backend, volume, configured servers): `ha_mount_info`, one series per mount, for fleet rules to join on */
+  describeMount(mount: string, labels: MountInfoLabels): void;
+  /** the last reachability check: true when some server took a TCP connection, false when none did */
+  setServersReachable(mount: string, reachable: boolean): void;
   /** drops every series of a mount removed from the config */
   removeMount(mount: string): void;
   /** the text exposition format, as GET /metrics serves it */
@@ -48,6 +54,8 @@ export interface MetricsOptions {
 
 /** Creates the metrics; nothing is served until startMetricsServer. */
 export function createMetrics(options: MetricsOptions = {}): HaMountMetrics {
+  // loaded only when metrics are configured: an agent without them keeps its memory (issue 16)
+  const { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } = createRequire(import.meta.url)('prom-client') as typeof import('prom-client');
   const registry = new Registry();
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
@@ -67,7 +75,11 @@ export function createMetrics(options: MetricsOptions = {}): HaMountMetrics {
   const server = new Gauge({ name: 'ha_mount_server', help: 'the server the mount currently goes through (always 1; only the current server has a series)', labelNames: ['mount', 'server'], registers });
   const rss = new Gauge({ name: 'ha_mount_fuse_daemon_rss_bytes', help: 'resident memory of the mount\'s FUSE client daemon (VmRSS)', labelNames: ['mount'], registers });
 
+  const info = new Gauge({ name: 'ha_mount_info', help: 'what the mount is: backend, volume (GlusterFS volume, or the MooseFS/LizardFS master) and configured servers; always 1', labelNames: ['mount', 'backend', 'volume', 'servers'], registers });
+  const reachable = new Gauge({ name: 'ha_mount_servers_reachable', help: 'the last reachability check (made before a remount and while waiting for a server): 1 when a server took a TCP connection, 0 when none did', labelNames: ['mount'], registers });
+
   const known = new Set<string>();
+  const currentInfo = new Map<string, MountInfoLabels>();
   const currentServer = new Map<string, string>();
 
   /** First sight of a mount: counters start at 0 for every reason, so rate() and increase() work from the start. */
@@ -121,8 +133,23 @@ export function createMetrics(options: MetricsOptions = {}): HaMountMetrics {
       if (bytes === undefined) rss.remove({ mount });
       else rss.set({ mount }, bytes);
     },
+    describeMount(mount, labels) {
+      ensureMount(mount);
+      const previous = currentInfo.get(mount);
+      if (previous !== undefined) info.remove({ mount, ...previous });
+      currentInfo.set(mount, labels);
+      info.set({ mount, ...labels }, 1);
+    },
+    setServersReachable(mount, answered) {
+      ensureMount(mount);
+      reachable.set({ mount }, answered ? 1 : 0);
+    },
     removeMount(mount) {
       up.remove({ mount });
+      const described = currentInfo.get(mount);
+      if (described !== undefined) info.remove({ mount, ...described });
+      currentInfo.delete(mount);
+      reachable.remove({ mount });
       for (const candidate of MOUNT_STATES) state.remove({ mount, state: candidate });
       latency.remove({ mount });
       for (const reason of FAILURE_REASONS) {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { systemClock, type Clock } from '../clock.js';
+import { commandClock, type Clock } from '../clock.js';
 import type { Runner } from '../exec/run.js';
 import { systemProc, type ProcReader } from '../probes/proc.js';
 import { sendSignal } from '../supervisor/kill-daemon.js';
@@ -33,6 +33,6 @@ export function createMounterDeps(runner: Runner): MounterDeps {
     isRoot: () => process.getuid?.() === 0,
     proc: systemProc,
     signal: sendSignal,
-    clock: systemClock,
+    clock: commandClock,
   };
 }

@@ -58,10 +58,14 @@ export function computeBackoff(attempt: number, retry: { baseMs: number; capMs: 
   return Math.min(retry.capMs, retry.baseMs * 2 ** Math.min(attempt - 1, 30));
 }
 
-/** A refusal that the same mail would get again (5xx except auth, which an operator may fix meanwhile). */
+/**
+ * A refusal that the same mail would get again: a sender, recipient or message refused with 5xx.
+ * A TLS, login or connection problem is the relay's or the config's, fixed meanwhile by an
+ * operator, so that mail waits and is retried.
+ */
 export function isPermanentSendError(error: unknown): boolean {
   const details = error as { permanent?: boolean; code?: string };
-  return details.permanent === true && details.code !== 'EAUTH';
+  return details.permanent === true && details.code !== 'EAUTH' && details.code !== 'ETLS' && !`${details.code ?? ''}`.startsWith('ha-mount.smtp.tls');
 }
 
 /**
@@ -115,7 +119,7 @@ export function createMailSender(options: MailSenderOptions): MailSender {
           queue.shift();
           attempts = 0;
           counters.refused += 1;
-          logger.error({ mail: mail.id, mount: mail.mount, error: details }, `notify mail refused by the SMTP server, not retried: ${mail.subject}: ${details}; check notify.email.to and from`);
+          logger.error({ mail: mail.id, mount: mail.mount, error: details }, `notify mail refused by the SMTP server, not retried: ${mail.subject}: ${details}`);
           return;
         }
         attempts += 1;
@@ -176,9 +180,10 @@ export function createMailSender(options: MailSenderOptions): MailSender {
   };
 }
 
-/** One line about a send failure: code, SMTP reply, message. */
+/** One line about a send failure: its explanation (SmtpSendError), or code, SMTP reply and message. */
 export function describeSendError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
+  if (error.name === 'SmtpSendError') return error.message;
   const details = error as Error & { code?: string; responseCode?: number; response?: string; command?: string };
   const parts = [details.code, details.command ? `at ${details.command}` : undefined, details.response ?? details.message];
   return parts.filter((part) => part !== undefined && part !== '').join(' ');

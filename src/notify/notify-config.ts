@@ -7,10 +7,14 @@ import type { MountState } from '../types.js';
 import { checkMailAddress } from './mail-address.js';
 import { checkCaFile, checkPasswordFile } from './password-file.js';
 import { checkScriptSecurity } from './script-security.js';
+import { defaultSmtpPort, isLoopbackHost } from './smtp-policy.js';
 import { SmtpSecrets } from './smtp-secrets.js';
 
-/** How the SMTP connection is protected: STARTTLS on a plain port, TLS from the first byte, or none. */
-export type SmtpSecurity = 'starttls' | 'tls' | 'none';
+/**
+ * How the SMTP connection is protected: `auto` (STARTTLS when offered, required when a password
+ * would cross the network), STARTTLS required, TLS from the first byte, or none. See smtp-policy.ts.
+ */
+export type SmtpSecurity = 'auto' | 'starttls' | 'tls' | 'none';
 
 /** Where the SMTP password comes from; read when the config is loaded and on reload (SmtpSecrets), never at send time. */
 export type PasswordSource = { file: string } | { env: string };
@@ -83,8 +87,7 @@ export interface ParseNotifyOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-const SECURITIES: readonly SmtpSecurity[] = ['starttls', 'tls', 'none'];
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+const SECURITIES: readonly SmtpSecurity[] = ['auto', 'starttls', 'tls', 'none'];
 
 /**
  * Parses and validates the `notify:` section (the reader points at it). Checks at load what can
@@ -94,8 +97,10 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 export function parseNotifyConfig(reader: ConfigReader, options: ParseNotifyOptions = {}): NotifyConfig {
   reader.rejectUnknownKeys(['email', 'hooks', 'desktop']);
   const email = reader.child('email');
+  // `enabled: false` is "Alertmanager only": the site pages from Prometheus, the mail settings stay for a switch back
+  const mailOn = email.exists && (email.child('enabled').boolean() ?? true);
   return {
-    ...(email.exists ? { email: parseEmail(email, options.env ?? process.env) } : {}),
+    ...(mailOn ? { email: parseEmail(email, options.env ?? process.env) } : {}),
     hooks: parseHooks(reader.child('hooks')),
     desktop: reader.child('desktop').boolean() ?? false,
   };
@@ -107,7 +112,7 @@ export function configError(reader: ConfigReader, text: string, code = 'ha-mount
 }
 
 function parseEmail(reader: ConfigReader, env: NodeJS.ProcessEnv): EmailConfig {
-  reader.rejectUnknownKeys(['to', 'from', 'smtp', 'coalesce', 'rate-limit']);
+  reader.rejectUnknownKeys(['enabled', 'to', 'from', 'smtp', 'coalesce', 'rate-limit']);
   const toReader = reader.child('to');
   const to = toReader.stringList() ?? [];
   if (to.length === 0) throw toReader.error('one or more mail addresses', 'ha-mount.config.missing');
@@ -138,12 +143,12 @@ function parseSmtp(reader: ConfigReader, env: NodeJS.ProcessEnv): SmtpConfig {
   reader.rejectUnknownKeys(['host', 'port', 'security', 'user', 'password-file', 'password-env', 'ca-file', 'timeout']);
   const host = reader.child('host').string({ required: true });
   const securityReader = reader.child('security');
-  const security = (securityReader.string() ?? 'starttls') as SmtpSecurity;
+  const security = (securityReader.string() ?? DEFAULTS.notify.smtpSecurity) as SmtpSecurity;
   if (!SECURITIES.includes(security)) throw securityReader.error(`one of ${SECURITIES.join(', ')}`);
-  const port = reader.child('port').integer({ min: 1, max: 65_535 }) ?? DEFAULTS.notify.smtpPorts[security];
   const user = reader.child('user').string();
+  const port = reader.child('port').integer({ min: 1, max: 65_535 }) ?? defaultSmtpPort({ host, security, ...(user === undefined ? {} : { user }) });
   const password = parsePassword(reader, user, env);
-  if (user !== undefined && security === 'none' && !LOOPBACK.has(host)) {
+  if (user !== undefined && security === 'none' && !isLoopbackHost(host)) {
     throw configError(
       reader.child('security'),
       `a password would cross the network in clear text to ${host}; set security: starttls (or tls), or relay through a local MTA on 127.0.0.1`,

@@ -2,7 +2,7 @@ import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } fro
 import { isAbsolute } from 'node:path';
 import { ExitCode, HaMountError } from '../errors.js';
 import type { PasswordSource } from './notify-config.js';
-import { checkPathTrust, listTrustedUids, type TrustedFileRole } from './script-security.js';
+import { checkPathTrust, describeNetworkPath, listTrustedUids, type TrustedFileRole } from './script-security.js';
 
 const PASSWORD: TrustedFileRole = { what: 'the password file', risk: 'read or swap the SMTP password' };
 const CA: TrustedFileRole = { what: 'the CA file', risk: "make ha-mount trust a relay of theirs (and send it the SMTP password)" };
@@ -26,6 +26,8 @@ export function checkCaFile(path: string): string | undefined {
 
 function checkSecretFile(path: string, role: TrustedFileRole, secret: boolean): string | undefined {
   if (!isAbsolute(path)) return `${role.what} path ${path} is relative; give an absolute path`;
+  const remote = describeNetworkPath(path, role);
+  if (remote) return remote;
   const opened = openRegularFile(path, role);
   if (typeof opened === 'string') return opened;
   closeSync(opened.fd);

@@ -1,5 +1,7 @@
 import { realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute } from 'node:path';
+import { locatePath, networkPathError, readOwnMountInfo } from '../mount/local-path.js';
+import type { MountInfoEntry } from '../mount/mountinfo.js';
 import { formatMode } from './password-file.js';
 
 /** What a checked file is, for messages: its name and what another user could do with it. */
@@ -31,6 +33,8 @@ export function listTrustedUids(euid: number = process.geteuid?.() ?? 0): number
  */
 export function checkScriptSecurity(path: string, role: TrustedFileRole = SCRIPT): string | undefined {
   if (!isAbsolute(path)) return `${role.what} path ${path} is relative; give an absolute path`;
+  const remote = describeNetworkPath(path, role);
+  if (remote) return remote;
   const stats = statOrProblem(path, role);
   if (typeof stats === 'string') return stats;
   if (!stats.isFile()) return `${role.what} ${path} is not a regular file`;
@@ -45,6 +49,8 @@ export function checkScriptSecurity(path: string, role: TrustedFileRole = SCRIPT
  * and not writable by group or others (root-owned sticky folders excepted, as in /tmp).
  */
 export function checkPathTrust(path: string, role: TrustedFileRole): string | undefined {
+  const remote = describeNetworkPath(path, role);
+  if (remote) return remote;
   let real: string;
   try {
     real = realpathSync(path);
@@ -59,6 +65,20 @@ export function checkPathTrust(path: string, role: TrustedFileRole): string | un
     }
   }
   return undefined;
+}
+
+/**
+ * Says why `path` must not be touched from this process: it is on, or leads through a symlink
+ * into, a network or FUSE mount, where a stat or realpath can block for as long as a server is
+ * gone. Found from mountinfo, without entering any such mount.
+ */
+export function describeNetworkPath(path: string, role: TrustedFileRole, entries: readonly MountInfoEntry[] = readOwnMountInfo()): string | undefined {
+  try {
+    const place = locatePath(path, entries);
+    return place.kind === 'network' ? networkPathError(role.what, path, place).message : undefined;
+  } catch (error) {
+    return `cannot use ${role.what} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`;
+  }
 }
 
 function statOrProblem(path: string, role: TrustedFileRole): Stats | string {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
+import { createRequire } from 'node:module';
 import { ExitCode, HaMountError } from '../errors.js';
 import { runCommand } from '../exec/run.js';
 
@@ -64,6 +64,7 @@ export async function startTestSmtpServer(options: TestSmtpServerOptions = {}): 
   const tls = security === 'none' ? undefined : (options.tls ?? (await generateSelfSignedPair()));
   const messages: ParsedMessage[] = [];
   const rejected = new Set((options.rejectRecipients ?? []).map((address) => address.toLowerCase()));
+  const { SMTPServer } = createRequire(import.meta.url)('smtp-server') as typeof import('smtp-server');
   const server = new SMTPServer({
     secure: security === 'tls',
     ...(tls ? { key: tls.key, cert: tls.cert } : {}),

@@ -86,9 +86,9 @@ export function renderPostrm(): string {
   return ['#!/bin/sh', 'set -e', 'if [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi', ''].join('\n');
 }
 
-/** A man page of the package root (`man/ha-mount.8`) -> where it goes (`/usr/share/man/man8/ha-mount.8`); undefined for anything else. Pure. */
+/** A man page the build rendered (`dist/man/ha-mount.8`) -> where it goes (`/usr/share/man/man8/ha-mount.8`); undefined for anything else. Pure. */
 export function manPageTarget(file: string): string | undefined {
-  const match = /^man\/([\w.-]+\.([1-8]))$/.exec(file);
+  const match = /^dist\/man\/([\w.-]+\.([1-8]))$/.exec(file);
   return match ? posix.join(DEB_LAYOUT.manDir, `man${match[2]}`, match[1] as string) : undefined;
 }
 

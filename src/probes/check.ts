@@ -50,7 +50,7 @@ export function buildCheckReport(mountpoint: string, finding: CheckFinding, thre
     case 'probe': {
       const { result } = finding;
       const what = `${mountpoint} (${finding.backend} ${finding.source}${finding.daemonPid === undefined ? ', FUSE daemon not found' : `, daemon ${finding.daemonPid}`})`;
-      if (result.verdict === 'hard' || result.verdict === 'bad' || result.verdict === 'unsafe') return line(NagiosCode.CRITICAL, `${what}: ${result.detail}`, result.latencyMs);
+      if (result.verdict === 'hard' || result.verdict === 'bad' || result.verdict === 'unsafe' || result.verdict === 'tampered') return line(NagiosCode.CRITICAL, `${what}: ${result.detail}`, result.latencyMs);
       if (result.verdict === 'soft') return line(NagiosCode.WARNING, `${what}: ${result.detail}`, result.latencyMs);
       if (finding.downBricks.length > 0) return line(NagiosCode.WARNING, `${what}: ${describeDownBricks(finding.downBricks)}`, result.latencyMs);
       if (result.latencyMs >= thresholds.warningMs) return line(NagiosCode.WARNING, `${what}: slow, ${Math.round(result.latencyMs)} ms`, result.latencyMs);
@@ -82,7 +82,7 @@ export async function runCheck(mountpoint: string, options: { write: boolean } &
   if (entry === undefined) return buildCheckReport(mountpoint, { kind: 'not-mounted' }, options);
   const backend = deps.backends.find((candidate) => candidate.recognizes(entry));
   if (backend === undefined) return buildCheckReport(mountpoint, { kind: 'unknown-fs', entry }, options);
-  const probe = deps.probe({ mountpoint, device: entry.device, write: options.write, host: deps.host });
+  const probe = deps.probe({ mountpoint, device: entry.device, write: options.write, host: deps.host, forCheck: true });
   let timer: unknown;
   const deadline = new Promise<'timeout'>((resolve) => {
     timer = deps.setTimeout(() => resolve('timeout'), options.criticalMs);

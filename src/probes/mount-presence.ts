@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { Backend } from '../backends/backend.js';
-import { findMountAt, parseMountInfo, type MountInfoEntry } from '../mount/mountinfo.js';
+import { findMountAt, type MountInfoEntry } from '../mount/mountinfo.js';
 
 /** What /proc/self/mountinfo shows at a mountpoint. */
 export type MountPresence =
@@ -14,9 +13,4 @@ export function inspectMountPresence(entries: readonly MountInfoEntry[], mountpo
   const entry = findMountAt(entries, mountpoint);
   if (entry === undefined) return { kind: 'absent' };
   return backend.recognizes(entry) ? { kind: 'mounted', entry } : { kind: 'foreign', entry };
-}
-
-/** Reads /proc/self/mountinfo: kernel memory, never the mount itself, so it cannot hang on one. */
-export function readMountInfo(): MountInfoEntry[] {
-  return parseMountInfo(readFileSync('/proc/self/mountinfo', 'utf8'));
 }

@@ -10,9 +10,12 @@ export type ErrnoClass = 'answers' | 'soft' | 'hard' | 'bad';
  * - soft: the mount answers but is impaired (ENOSPC, EROFS, EDQUOT): degraded after `fall`
  * - hard: the mount is broken in a way only a remount repairs (ENOTCONN, ESTALE, ENODEV)
  * - bad: an error that may be passing (EIO, EHOSTDOWN, token mismatch, unknown): failed after `fall`
- * - unsafe: the probe folder is not on the mount's device, so nothing was written
+ * - unsafe: the mountpoint is not on the mount's device (it vanished or was covered), so nothing was written
+ * - tampered: the volume holds something the probe did not put there at its paths (a symlink,
+ *   FIFO, device node, folder, or a folder swapped between the check and its use): an alert,
+ *   never ok, and nothing was written. A remount would not repair it; a person must look.
  */
-export type ProbeVerdict = 'ok' | 'soft' | 'hard' | 'bad' | 'unsafe';
+export type ProbeVerdict = 'ok' | 'soft' | 'hard' | 'bad' | 'unsafe' | 'tampered';
 
 /** The result of one probe of one mount. */
 export interface ProbeResult {
@@ -40,6 +43,8 @@ export interface ProbeTarget {
   host: string;
   /** >0 after the probe file itself went bad (EIO, a token read back wrong): write a fresh file */
   fileGeneration?: number;
+  /** `ha-mount check`: its own probe file, so that it never races the agent's probe of the same mount */
+  forCheck?: boolean;
 }
 
 /** A probe in flight. `result` settles when the probe ends or is killed; `exited` when no child of it is left. */
@@ -50,5 +55,5 @@ export interface RunningProbe {
   kill(): void;
 }
 
-/** Starts probes; the real one spawns coreutils, tests inject fakes. */
+/** Starts probes; the real one asks the probe helper (src/probes/probe-helper.ts), tests may inject fakes. */
 export type ProbeRunner = (target: ProbeTarget) => RunningProbe;

@@ -32,11 +32,15 @@ export interface Decision {
 
 const stay = (health: MountHealth, actions: RepairAction[] = []): Decision => ({ health, actions });
 
-/** Moves to `to`; counters restart; the outage clock starts when the mount leaves healthy. */
+/**
+ * Moves to `to`; counters restart. The outage clock starts when I/O stops working (failed or
+ * hung) and stops at healthy: a degraded mount (slow, a replica down) still serves I/O, so a
+ * degraded episode is no outage, and its recovery reports none.
+ */
 function enter(health: MountHealth, to: MountState, reason: string, now: number, extra: Partial<MountHealth> = {}, action?: string): Decision {
   let outageSince = health.outageSince;
   if (to === 'healthy') outageSince = undefined;
-  else if (outageSince === undefined && health.state !== to && (health.state !== 'starting' || to === 'failed' || to === 'hung')) outageSince = now;
+  else if (outageSince === undefined && (to === 'failed' || to === 'hung')) outageSince = now;
   const since = health.state === to ? health.since : now;
   const next: MountHealth = { ...health, state: to, since, reason, badCount: 0, goodCount: 0, ...extra };
   if (outageSince === undefined) delete next.outageSince;

@@ -23,6 +23,8 @@ export function weighProbe(result: ProbeResult, downBricks: readonly BrickStatus
     if (downBricks.length > 0) return { signal: { ...base, verdict: 'soft', reason: describeDownBricks(downBricks), answered: true }, cause: 'brick_down' };
     return { signal: { ...base, verdict: 'ok', reason: result.detail }, cause: 'ok' };
   }
+  // something planted at the probe's paths: an alert (degraded); a remount would not repair it
+  if (result.verdict === 'tampered') return { signal: { ...base, verdict: 'soft', reason: result.detail }, cause: 'tampered' };
   if (result.verdict === 'unsafe') return { signal: { ...base, verdict: 'bad', reason: result.detail }, cause: 'not_mounted' };
   const reason = result.errno === undefined ? result.detail : `${result.errno} (${result.detail})`;
   return { signal: { ...base, verdict: result.verdict, reason }, cause: errnoCause };

@@ -1,6 +1,7 @@
 // The core mount path on real servers: the BUILT ha-mount and mount.ha (run `npm run build`
 // first; `npm run test:lab` does) mount GlusterFS and MooseFS from the lab client's network
 // namespace. Each test names the failure it reproduces and removes its own mounts.
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand, type RunResult } from '../../src/exec/run.js';
@@ -75,6 +76,44 @@ describe('ha-mount mounts real volumes', () => {
     const unmount = await runHaMount(['umount', dir]);
     expect(unmount.exitCode, unmount.stderr).toBe(0);
     expect(mountAt(dir)).toBeUndefined();
+  });
+
+  it('when the servers come with -s and the volume by name (issue 13: "rep_vol1 is not a source spec") then GlusterFS and MooseFS mount through the first server and are writable', async () => {
+    const gfs = newMountpoint('bare-volume');
+    const byName = await runHaMount(['mount', '-t', 'glusterfs', '-s', gluster().vip, '-s', server(1).ip, gluster().volume, gfs, '--json']);
+    expect(byName.exitCode, byName.stderr).toBe(0);
+    expect(JSON.parse(byName.stdout)).toMatchObject({ server: `${gluster().vip}:24007`, backups: [`${server(1).ip}:24007`] });
+    expect(mountAt(gfs)).toMatchObject({ fstype: 'fuse.glusterfs', source: `${gluster().vip}:/${gluster().volume}` });
+    await expectWritable(lab, gfs, 'core');
+    const mfs = newMountpoint('bare-path');
+    const byPath = await runHaMount(['mount', '-t', 'moosefs', '-s', moose().vip, '-s', moose().standby.ip, '/', mfs]);
+    expect(byPath.exitCode, byPath.stderr).toBe(0);
+    expect(mountAt(mfs)).toMatchObject({ fstype: 'fuse', source: `mfs#${moose().vip}:9421` });
+    await expectWritable(lab, mfs, 'core');
+  });
+
+  it('when `mount --watch` is given -s servers and the volume by name then it mounts, remounts after the FUSE client is killed, and leaves the mount on SIGTERM', async () => {
+    const dir = newMountpoint('watch-bare');
+    const command = lab.clientCommand({ file: process.execPath, args: [HA_MOUNT, 'mount', '--watch', '-s', gluster().vip, '-s', server(1).ip, gluster().volume, dir] });
+    const watcher = spawn(command.file, command.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    watcher.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    watcher.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => watcher.once('exit', (code) => resolve(code)));
+    try {
+      // the watch adopts the fresh mount: starting -> healthy, before the fault
+      await waitUntil('the watch reports the mount healthy', () => /-> healthy/.test(output), 30_000);
+      const before = output.length;
+      const killed = await lab.faults.killClientDaemon(dir);
+      expect(killed).toBeGreaterThan(0);
+      await waitUntil('the watch remounted', () => /healthy -> failed[\s\S]*recovering -> healthy/.test(output.slice(before)), 30_000);
+      expect(mountAt(dir)?.fstype).toBe('fuse.glusterfs');
+      await expectWritable(lab, dir, 'core');
+    } finally {
+      watcher.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(mountAt(dir)?.fstype).toBe('fuse.glusterfs');
   });
 
   it('when the VIP holder has crashed (peers see RST) then the mount goes through the backup server', async () => {
@@ -168,6 +207,16 @@ describe('mount.ha called by the real mount(8)', () => {
     const real = await runInClient(lab, 'mount', ['-t', 'ha', source, dir, '-o', `servers=${server(1).ip}`]);
     expect(real.exitCode, real.stderr).toBe(0);
     expect(mountAt(dir)?.fstype).toBe('fuse.glusterfs');
+  });
+
+  it('when an fstab `ha` line names the volume alone with servers= (issue 13) then mount(8) and mount.ha mount it through the first server', async () => {
+    const dir = newMountpoint('fstab-bare');
+    const fstab = `${lab.dir}/core-fstab-bare`;
+    writeFileSync(fstab, `${gluster().volume} ${dir} ha servers=${gluster().vip}:${server(1).ip},_netdev 0 0\n`);
+    const result = await runInClient(lab, 'mount', ['-a', '-T', fstab]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(mountAt(dir)).toMatchObject({ fstype: 'fuse.glusterfs', source: `${gluster().vip}:/${gluster().volume}` });
+    await expectWritable(lab, dir, 'core');
   });
 
   it('when mount(8) gets an `ha` line whose servers are all unreachable then its exit status is mount.ha\'s 32', async () => {

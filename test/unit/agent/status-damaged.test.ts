@@ -51,7 +51,9 @@ describe('ha-mount status on hostile text', () => {
       expect(output).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
       expect(output).toContain('\\u001b[2J');
     }
-    expect(text.split('\n')).toHaveLength(3);
+    // agent line, table header, the row, a blank line and the degraded mount's line: no forged line
+    expect(text.split('\n')).toHaveLength(5);
+    expect(text.split('\n')[4]).toMatch(/^data \(\/mnt\/data\) DEGRADED for 5s, since .*: brick \\u001b\[2J\\r\\nfake line/);
     expect(text).toContain('brick \\u001b[2J\\r\\nfake line \\u009b31m\\u202e');
   });
 });

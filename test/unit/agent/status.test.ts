@@ -31,6 +31,26 @@ describe('formatStatus', () => {
     expect(lines[3]).toMatch(/^mfs\s+\/mnt\/mfs\s+hung\s+7s ago\s+-\s+>5000 ms\s+0\s+hung 5 s/);
   });
 
+  it('when a mount is hung then a line after the table gives its reason, for how long, since when, the last probe and what it means for I/O', () => {
+    const lines = formatStatus(status, 'running', NOW);
+    expect(lines.slice(-2)).toEqual([
+      '',
+      'mfs (/mnt/mfs) HUNG for 7s, since 2026-11-21 11:59:53Z: hung 5 s: probe got no answer; last probe 2s ago: no answer within 5s; I/O on it blocks: the probe got no answer within the probe timeout',
+    ]);
+  });
+
+  it('when a mount is degraded then the line names the bricks down and says I/O works', () => {
+    const degraded = { ...status, mounts: [{ name: 'data', mountpoint: '/mnt/data', backend: 'glusterfs', state: 'degraded' as const, since: NOW - 95_000, reason: 'brick rep_vol1-client-0 disconnected', bricksDown: ['rep_vol1-client-0'], lastProbe: { at: NOW - 400, latencyMs: 14, verdict: 'ok' as const, detail: 'ok' }, remounts: 0 }] };
+    expect(formatStatus(degraded, 'running', NOW).at(-1)).toBe(
+      'data (/mnt/data) DEGRADED for 1.6m, since 2026-11-21 11:58:25Z: brick rep_vol1-client-0 disconnected; last probe 400ms ago: ok in 14ms; bricks down: rep_vol1-client-0; I/O works, but slowly or with less redundancy',
+    );
+  });
+
+  it('when every mount is healthy then no problem line follows the table', () => {
+    const healthy = { ...status, mounts: status.mounts.slice(0, 1) };
+    expect(formatStatus(healthy, 'running', NOW)).toHaveLength(3);
+  });
+
   it('when the agent is gone then the first line says clearly that no agent runs', () => {
     expect(formatStatus(status, 'gone', NOW)[0]).toMatch(/^NO AGENT RUNNING: pid 4242 is gone/);
   });

@@ -35,6 +35,12 @@ describe('parseBenchArgs', () => {
     expect(options.until).toBeUndefined();
   });
 
+  it('when --cost-baseline names another build then the cost measures it too, else it is absent', () => {
+    expect(parseBenchArgs(['--cost-only', '--cost-baseline', '/tmp/main', '--cost-node-options', '--max-semi-space-size=1'], OUT, NOW)).toMatchObject({ costOnly: true, costBaseline: '/tmp/main', costNodeOptions: '--max-semi-space-size=1' });
+    expect(parseBenchArgs([], OUT, NOW).costBaseline).toBeUndefined();
+    expect(() => parseBenchArgs(['--cost-baseline'], OUT, NOW)).toThrow(/--cost-baseline: missing value/);
+  });
+
   it('when an unknown option is given then it throws naming it', () => {
     expect(() => parseBenchArgs(['--trial', '5'], OUT, NOW)).toThrow(/unknown option --trial;/);
     expect(() => parseBenchArgs(['--trials=5'], OUT, NOW)).toThrow(/unknown option --trials=5/);

@@ -237,7 +237,7 @@ describe('renderResultsMarkdown', () => {
     expect(section(markdown, '## Summary')).toContain('- **kill-daemon**: ha-mount outage p50 250 ms');
     expect(section(markdown, '## Floor')).toContain('- bench/mount-overhead.ts, same run: `mount.glusterfs median 120 ms`');
     expect(section(markdown, '## Floor')).not.toContain('mount.ha');
-    expect(section(markdown, '## Cost')).toContain('| 1 | 1 s | 61.5 MiB | 0.4 % | 1.2 % |');
+    expect(section(markdown, '## Cost')).toContain('| this tree | 1 | 1 s | 61.5 MiB | - | 0.4 % | 1.2 % |');
     expect(markdown).toContain('mount.ha against mount.glusterfs, same run (`bench/mount-overhead.ts`, 10 alternating runs each):');
     expect(markdown).toContain('(mount-overhead failed: exit 1)');
     expect(section(markdown, '## Notes')).toContain('- the machine was shared');
@@ -247,8 +247,14 @@ describe('renderResultsMarkdown', () => {
   it('when a cost row has a probe interval then the table shows it; a row from before intervals varied reads 1 s', () => {
     const markdown = renderResultsMarkdown(results([], { cost: [{ mounts: 50, intervalS: 5, seconds: 30, rssMiB: 90, cpuPercent: 6.2, cpuPercentWithChildren: 10.4 }, { mounts: 50, seconds: 30, rssMiB: 104.6, cpuPercent: 29.4, cpuPercentWithChildren: 50.9 }] }));
     const cost = section(markdown, '## Cost');
-    expect(cost).toContain('| 50 | 5 s | 90 MiB | 6.2 % | 10.4 % |');
-    expect(cost).toContain('| 50 | 1 s | 104.6 MiB | 29.4 % | 50.9 % |');
+    expect(cost).toContain('| this tree | 50 | 5 s | 90 MiB | - | 6.2 % | 10.4 % |');
+    expect(cost).toContain('| this tree | 50 | 1 s | 104.6 MiB | - | 29.4 % | 50.9 % |');
+  });
+
+  it('when cost rows come from two builds with the helper counted then the table names the build and the RSS with the helper', () => {
+    const markdown = renderResultsMarkdown(results([], { cost: [{ mounts: 10, intervalS: 1, build: 'baseline', seconds: 30, rssMiB: 88, rssWithHelperMiB: 88.5, cpuPercent: 8, cpuPercentWithChildren: 13 }, { mounts: 10, intervalS: 1, seconds: 30, rssMiB: 50, rssWithHelperMiB: 56, cpuPercent: 0.5, cpuPercentWithChildren: 0.8 }] }));
+    expect(section(markdown, '## Cost')).toContain('| baseline | 10 | 1 s | 88 MiB | 88.5 MiB | 8 % | 13 % |');
+    expect(section(markdown, '## Cost')).toContain('| this tree | 10 | 1 s | 50 MiB | 56 MiB | 0.5 % | 0.8 % |');
   });
 
   it('when there are no notes then there is no notes section', () => {

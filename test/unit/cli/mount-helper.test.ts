@@ -15,7 +15,12 @@ describe('parseMountHelperArgs', () => {
       options: ['rw', 'backend=glusterfs', 'acl'],
       type: 'ha.glusterfs',
       help: false,
+      version: false,
     });
+  });
+  it('when -V or --version is given then only the version is asked for', () => {
+    expect(parseMountHelperArgs(['--version'])).toMatchObject({ version: true });
+    expect(parseMountHelperArgs(['-V'])).toMatchObject({ version: true });
   });
   it('when flags are combined and -o is glued then they are still read', () => {
     expect(parseMountHelperArgs(['-sv', 'vip:/v', '/d', '-oacl,ro', '-Nx'])).toMatchObject({ sloppy: true, verbose: true, options: ['acl', 'ro'], namespace: 'x', source: 'vip:/v' });
@@ -46,6 +51,21 @@ describe('runMountHelper', () => {
     expect(machine.commands).toEqual([
       { file: 'mount', args: ['-t', 'glusterfs', '10.0.0.10:/rep_vol1', '/data', '-o', 'backup-volfile-servers=10.0.0.12,xlator-option=*-client-*.ping-timeout=5,rw'] },
     ]);
+  });
+  it('when the source is a bare volume name and servers= gives the servers (an fstab line "rep_vol1 /data ha servers=vip:gfs2") then it mounts through the first', async () => {
+    const machine = fakeMachine({ network: network(), script: glusterScript() });
+    await runMountHelper(['rep_vol1', '/data', '-o', 'servers=vip:gfs2,_netdev'], machine.deps, output());
+    expect(machine.commands).toEqual([
+      { file: 'mount', args: ['-t', 'glusterfs', '10.0.0.10:/rep_vol1', '/data', '-o', 'backup-volfile-servers=10.0.0.12,xlator-option=*-client-*.ping-timeout=10'] },
+    ]);
+  });
+  it('when the source is a bare name and no servers= is given then it fails naming both forms, before anything runs', async () => {
+    const machine = fakeMachine({ network: network(), script: glusterScript() });
+    await expect(runMountHelper(['rep_vol1', '/data'], machine.deps, output())).rejects.toMatchObject({
+      exitCode: 1,
+      message: expect.stringMatching(/"rep_vol1" is not a source spec and no servers= option gives the servers .*write host1\[,host2\]\[:port\]:\/volume, or the volume name with servers=/),
+    });
+    expect(machine.commands).toEqual([]);
   });
   it('when -f is given then the command is printed and nothing runs', async () => {
     const machine = fakeMachine({ network: network(), script: glusterScript() });

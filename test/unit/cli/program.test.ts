@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { runMountHelper } from '../../../src/cli/mount-helper.js';
 import { buildCliMountSpec } from '../../../src/cli/mount-command.js';
 import { createProgram, describeFailure, runCli, type CliContext } from '../../../src/cli/program.js';
 import { HaMountError } from '../../../src/errors.js';
@@ -88,6 +90,47 @@ describe('ha-mount mount (default command)', () => {
     const { ctx } = context({ config: CONFIG });
     expect(await failureOf(runCli(['rep_vol2', '/data'], ctx))).toEqual({ exitCode: 1, message: expect.stringContaining('it has: rep_vol1, mfs') });
   });
+  it('when servers come with -s and the volume by name (no config file) then it mounts through the first with the second as backup', async () => {
+    const { ctx, machine, out } = context();
+    await runCli(['mount', '-t', 'glusterfs', '-s', 'vip', '-s', 'gfs2', 'rep_vol1', '/data'], ctx);
+    expect(machine.commands[0]?.args).toEqual(['-t', 'glusterfs', '10.0.0.10:/rep_vol1', '/data', '-o', 'backup-volfile-servers=10.0.0.12,xlator-option=*-client-*.ping-timeout=10']);
+    expect(out[0]).toMatch(/^mounted rep_vol1 on \/data through 10\.0\.0\.10:24007/);
+  });
+  it('when -s servers come with a volume and subfolder then both reach the spec', async () => {
+    const spec = await buildCliMountSpec({ source: 'rep_vol1/projects', mountpoint: '/data', servers: ['vip'] }, async () => '');
+    expect(spec).toMatchObject({ name: 'rep_vol1/projects', backend: 'glusterfs', volume: 'rep_vol1', subdir: '/projects', servers: [{ host: 'vip' }] });
+  });
+  it('when MooseFS or LizardFS get -s servers and the master\'s path then the path is the subfolder', async () => {
+    const root = await buildCliMountSpec({ source: '/', mountpoint: '/mfs', backend: 'moosefs', servers: ['mfsvip', 'mfs2:9421'] }, async () => '');
+    const sub = await buildCliMountSpec({ source: '/projects', mountpoint: '/mfs', backend: 'lizardfs', servers: ['mfsvip'] }, async () => '');
+    expect(root).toMatchObject({ backend: 'moosefs', volume: '', subdir: '', servers: [{ host: 'mfsvip' }, { host: 'mfs2', port: 9421 }] });
+    expect(sub).toMatchObject({ backend: 'lizardfs', volume: '', subdir: '/projects' });
+  });
+  it('when -s servers and a bare volume come with --watch then the same spec is built (the watch starts only after the mount)', async () => {
+    const { ctx, machine, out } = context();
+    await runCli(['mount', '--watch', '--dry-run', '-s', 'vip', 'rep_vol1', '/data'], ctx);
+    expect(machine.commands).toEqual([]);
+    expect(out).toEqual(["mount -t glusterfs 10.0.0.10:/rep_vol1 /data -o 'xlator-option=*-client-*.ping-timeout=10'"]);
+  });
+  it('when a bare name is neither in the config nor given servers then the error shows each form to use', async () => {
+    const { ctx } = context();
+    const failure = await failureOf(runCli(['mount', 'rep_vol1', '/data'], ctx));
+    expect(failure.exitCode).toBe(1);
+    expect(failure.message?.split('\n')).toEqual([
+      '"rep_vol1" is not a source spec, no server was given with -s, and there is no config file at /etc/ha-mount/ha-mount.yaml to look up a mount of that name. Use one of:',
+      expect.stringMatching(/^ {2}ha-mount mount -s SERVER1 -s SERVER2 rep_vol1 \/mnt\/point +servers with -s, then the volume name$/),
+      expect.stringMatching(/^ {2}ha-mount mount SERVER1,SERVER2:\/rep_vol1 \/mnt\/point +a source spec host1\[,host2\]\[:port\]:\/volume\[\/subdir\]$/),
+      expect.stringMatching(/^ {2}ha-mount -c FILE mount NAME \[\/mnt\/point\] +a mount named in the config file$/),
+    ]);
+  });
+  it('when MooseFS gets -s and a name without a leading / then the error asks for the master\'s path', async () => {
+    const { ctx } = context();
+    expect(await failureOf(runCli(['mount', '-t', 'moosefs', '-s', 'vip', 'projects', '/mfs'], ctx))).toEqual({ exitCode: 1, message: expect.stringContaining("moosefs has no volumes; give the master's path, e.g. / or /projects") });
+  });
+  it('when -s and a bare volume come without a mountpoint then the error shows the whole command with it', async () => {
+    const { ctx } = context();
+    expect(await failureOf(runCli(['mount', '-s', 'vip', 'rep_vol1'], ctx))).toEqual({ exitCode: 1, message: 'missing mountpoint: ha-mount mount -s vip rep_vol1 /path/to/mountpoint' });
+  });
   it('when -c names a missing file then it is an error even with a source spec', async () => {
     const { ctx } = context();
     expect(await failureOf(runCli(['-c', '/etc/none.yaml', 'vip:/rep_vol1', '/data'], ctx))).toEqual({ exitCode: 1, message: expect.stringContaining('/etc/none.yaml does not exist') });
@@ -119,6 +162,28 @@ describe('ha-mount mount (default command)', () => {
     const error = await program.parseAsync(['--bogus'], { from: 'user' }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(CommanderError);
     expect(describeFailure(error)).toEqual({ exitCode: 1 });
+  });
+});
+
+describe('--version', () => {
+  it('when ha-mount gets --version or -V then it prints package.json\'s version and exits 0', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const { ctx } = context();
+      let printed = '';
+      const program = createProgram(ctx).configureOutput({ writeOut: (text) => (printed += text), writeErr: () => {} });
+      const error = await program.parseAsync([flag], { from: 'user' }).catch((caught: unknown) => caught);
+      expect(printed).toBe(`ha-mount ${version}\n`);
+      expect(describeFailure(error)).toEqual({ exitCode: 0 });
+    }
+  });
+  it('when mount.ha gets --version then it prints its name, the package and the version, and mounts nothing', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { machine } = context();
+    const out: string[] = [];
+    await runMountHelper(['--version'], machine.deps, { print: (line) => out.push(line), printError: (line) => out.push(line) });
+    expect(out).toEqual([`mount.ha (ha-mount) ${version}`]);
+    expect(machine.commands).toEqual([]);
   });
 });
 

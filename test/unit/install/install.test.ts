@@ -27,6 +27,8 @@ function createPackage(dir: string): void {
     writeFileSync(join(dir, `dist/bin/${name}.js`), `process.stdout.write(JSON.stringify({ script: ${JSON.stringify(name)}, args: process.argv.slice(2) }));\n`);
   }
   copyFileSync(join(repo, 'systemd/ha-mount.service'), join(dir, 'systemd/ha-mount.service'));
+  mkdirSync(join(dir, 'dist/man'));
+  for (const page of ['ha-mount.8', 'mount.ha.8', 'ha-mount.yaml.5']) writeFileSync(join(dir, 'dist/man', page), `.TH ${page}\n`);
 }
 
 /** Every path under `dir`, relative, folders with a trailing slash. */
@@ -60,14 +62,23 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 describe('ha-mount install', () => {
   it('when run on an empty prefix then it creates the launchers, the unit, the sample config and a manifest with their sha256', async () => {
     const report = await install();
-    const expected = ['sbin/mount.ha', 'sbin/ha-mount', 'lib/systemd/system/ha-mount.service', 'etc/ha-mount/ha-mount.yaml'];
+    const expected = [
+      'sbin/mount.ha',
+      'sbin/ha-mount',
+      'lib/systemd/system/ha-mount.service',
+      'etc/ha-mount/ha-mount.yaml',
+      'usr/share/man/man8/ha-mount.8',
+      'usr/share/man/man8/mount.ha.8',
+      'usr/share/man/man5/ha-mount.yaml.5',
+    ];
     expect(report.created.map((path) => relative(prefix, path))).toEqual(expected);
     expect(statSync(join(prefix, 'sbin/mount.ha')).mode & 0o777).toBe(0o755);
     expect(statSync(join(prefix, 'lib/systemd/system/ha-mount.service')).mode & 0o777).toBe(0o644);
     const manifest = readManifestFile();
     expect(manifest.files.map((file) => relative(prefix, file.path))).toEqual(expected);
     for (const file of manifest.files) expect(file.sha256).toBe(hashContent(readFileSync(file.path)));
-    expect(manifest.dirs.map((dir) => relative(prefix, dir))).toEqual(['sbin', 'lib', 'lib/systemd', 'lib/systemd/system', 'etc', 'etc/ha-mount', 'var', 'var/lib', 'var/lib/ha-mount']);
+    expect(readFileSync(join(prefix, 'usr/share/man/man5/ha-mount.yaml.5'), 'utf8')).toBe('.TH ha-mount.yaml.5\n');
+    expect(manifest.dirs.map((dir) => relative(prefix, dir))).toEqual(['sbin', 'lib', 'lib/systemd', 'lib/systemd/system', 'etc', 'etc/ha-mount', 'usr', 'usr/share', 'usr/share/man', 'usr/share/man/man8', 'usr/share/man/man5', 'var', 'var/lib', 'var/lib/ha-mount']);
   });
 
   it('when mount(8) would run the installed mount.ha then node runs the package script with the arguments untouched', async () => {
@@ -108,9 +119,9 @@ describe('ha-mount install', () => {
     await install();
     const report = await install();
     expect(report.created).toEqual([]);
-    expect(report.unchanged).toHaveLength(3);
+    expect(report.unchanged).toHaveLength(6);
     expect(report.kept).toEqual([join(prefix, 'etc/ha-mount/ha-mount.yaml')]);
-    expect(readManifestFile().files).toHaveLength(4);
+    expect(readManifestFile().files).toHaveLength(7);
     await uninstallFiles({ prefix });
     expect(listTree(prefix)).toEqual([]);
   });
@@ -174,7 +185,7 @@ describe('ha-mount uninstall', () => {
     const before = listTree(prefix);
     await install();
     const report = await uninstallFiles({ prefix });
-    expect(report.removed).toHaveLength(4);
+    expect(report.removed).toHaveLength(7);
     expect(report.modified).toEqual([]);
     expect(listTree(prefix)).toEqual(before);
   });
@@ -186,7 +197,7 @@ describe('ha-mount uninstall', () => {
     writeFileSync(join(prefix, 'lib/systemd/system/ha-mount.service'), '[Service]\nExecStart=/bin/true\n');
     const report = await uninstallFiles({ prefix });
     expect(report.modified.map((path) => relative(prefix, path)).sort()).toEqual(['etc/ha-mount/ha-mount.yaml', 'lib/systemd/system/ha-mount.service']);
-    expect(report.removed.map((path) => relative(prefix, path))).toEqual(['sbin/mount.ha', 'sbin/ha-mount']);
+    expect(report.removed.map((path) => relative(prefix, path))).toEqual(['sbin/mount.ha', 'sbin/ha-mount', 'usr/share/man/man8/ha-mount.8', 'usr/share/man/man8/mount.ha.8', 'usr/share/man/man5/ha-mount.yaml.5']);
     expect(listTree(prefix)).toEqual(['etc/', 'etc/ha-mount/', 'etc/ha-mount/ha-mount.yaml', 'lib/', 'lib/systemd/', 'lib/systemd/system/', 'lib/systemd/system/ha-mount.service']);
     expect(report.dirsLeft.map((path) => relative(prefix, path)).sort()).toEqual(['etc', 'etc/ha-mount', 'lib', 'lib/systemd', 'lib/systemd/system']);
   });

@@ -31,6 +31,22 @@ describe('planLab', () => {
     expect(plan.moosefs?.standby.roles).toEqual(['mfsmetalogger', 'keepalived-moosefs']);
   });
 
+  it('when a fleet of 12 clients and a monitor are asked for then each gets its own namespace and address, client first', () => {
+    const plan = planLab({ prefix: 'hmffff', subnetIndex: 9, gluster: true, moosefs: false, clients: 12, monitor: true });
+    expect(plan.clients.map((host) => host.name)).toEqual(['client', ...Array.from({ length: 11 }, (_, index) => `client${index + 2}`)]);
+    expect(plan.clients.map((host) => host.ip)).toEqual(Array.from({ length: 12 }, (_, index) => `10.213.9.${100 + index}`));
+    expect(plan.client).toBe(plan.clients[0]);
+    expect(plan.monitor?.ip).toBe('10.213.9.5');
+    expect(plan.hosts.map((host) => host.name)).toEqual(['gfs1', 'gfs2', 'mon', ...plan.clients.map((host) => host.name)]);
+    expect(new Set(plan.hosts.map((host) => host.ip)).size).toBe(plan.hosts.length);
+    expect(plan.hosts.every((host) => host.switchPort.length <= 15 && host.netns.length <= 15)).toBe(true);
+  });
+
+  it('when 0 or more than 100 clients are asked for then planning refuses', () => {
+    expect(() => planLab({ prefix: 'hm0001', subnetIndex: 1, gluster: true, moosefs: false, clients: 0 })).toThrow(/1 to 100 clients/);
+    expect(() => planLab({ prefix: 'hm0001', subnetIndex: 1, gluster: true, moosefs: false, clients: 101 })).toThrow(/1 to 100 clients/);
+  });
+
   it('when interface names are derived then they fit the 15-character limit', () => {
     const plan = planLab({ prefix: 'hmffff', subnetIndex: 255, gluster: true, moosefs: true });
     expect(plan.hosts.every((host) => host.switchPort.length <= 15)).toBe(true);

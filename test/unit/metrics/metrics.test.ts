@@ -45,6 +45,8 @@ function feedTwoMounts(metrics: HaMountMetrics): void {
   metrics.setServer('data', '10.0.0.12:24007'); // rotated: only the current server has a series
   metrics.setDaemonRss('data', 52_428_800);
   metrics.countAbort('data', 'server_unreachable');
+  metrics.describeMount('data', { backend: 'glusterfs', volume: 'rep_vol1', servers: '10.0.0.10,10.0.0.11,10.0.0.12' });
+  metrics.setServersReachable('data', true);
 }
 
 describe('metrics endpoint', () => {
@@ -105,6 +107,22 @@ describe('metrics endpoint', () => {
     expect(text).not.toContain('mount="data"');
     expect(valueOf(families, 'ha_mount_up', { mount: 'home' })).toBe(0);
     expect(valueOf(families, 'ha_mount_failures_total', { mount: 'home', reason: 'hung' })).toBe(1);
+  });
+
+  it('when a mount is described again with other servers then ha_mount_info keeps one series, the new one', async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    metrics.describeMount('data', { backend: 'glusterfs', volume: 'rep_vol1', servers: 'vip,gfs1' });
+    metrics.describeMount('data', { backend: 'glusterfs', volume: 'rep_vol1', servers: 'vip,gfs2' });
+    metrics.describeMount('mfs', { backend: 'moosefs', volume: 'mfsmaster:9421', servers: 'mfsmaster:9421' });
+    metrics.setServersReachable('data', false);
+    const { families } = await scrape(metrics);
+    expect(seriesOf(families, 'ha_mount_info')).toEqual([
+      { mount: 'data', backend: 'glusterfs', volume: 'rep_vol1', servers: 'vip,gfs2' },
+      { mount: 'mfs', backend: 'moosefs', volume: 'mfsmaster:9421', servers: 'mfsmaster:9421' },
+    ]);
+    expect(valueOf(families, 'ha_mount_info', { mount: 'data', backend: 'glusterfs', volume: 'rep_vol1', servers: 'vip,gfs2' })).toBe(1);
+    expect(valueOf(families, 'ha_mount_servers_reachable', { mount: 'data' })).toBe(0);
+    expect(seriesOf(families, 'ha_mount_servers_reachable')).toEqual([{ mount: 'data' }]);
   });
 
   it('when a reason outside the fixed set is passed then it is counted as other', async () => {

@@ -126,7 +126,7 @@ describe('e-mail over real SMTP (STARTTLS + AUTH)', () => {
     await clock.advance(10 * config.retry.capMs);
     expect(clock.pending()).toBe(0);
     expect(second.messages).toHaveLength(3);
-  });
+  }, 60_000); // real sockets and retries: on 2 loaded cores its waits can add up past the 20 s default
 
   it('when the password is wrong then the mail is retried, not dropped, and goes out once the file is fixed and reloaded', async () => {
     const server = await startServer();

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeBackoff, createMailSender, type OutgoingMail, type SendMail } from '../../../src/notify/mail-sender.js';
+import { explainSmtpError } from '../../../src/notify/smtp-errors.js';
+import { SmtpSendError } from '../../../src/notify/smtp-transport.js';
 import { captureLogger, createFakeClock } from './helpers.js';
 
 function makeMail(id: number): OutgoingMail {
@@ -76,6 +78,24 @@ describe('mail sender', () => {
     expect(transport.state.attempts).toEqual([1, 2]);
     expect(sender.status()).toMatchObject({ refused: 1, sent: 1 });
     expect(lines.some((line) => line.level === 50 && String(line.msg).includes('refused by the SMTP server'))).toBe(true);
+  });
+
+  it('when a relay without STARTTLS answers 5xx to it then the mail waits for a fix and the log names the STARTTLS cause and the security key, not to and from', async () => {
+    const clock = createFakeClock();
+    const { logger, lines } = captureLogger();
+    const smtp = { host: '127.0.0.1', port: 25, security: 'starttls' as const, timeoutMs: 5_000 };
+    const relayError = Object.assign(new Error('Error upgrading connection with STARTTLS: 502 5.5.1 command not implemented'), { code: 'ETLS', command: 'STARTTLS', response: '502 5.5.1 command not implemented', responseCode: 502, permanent: true });
+    const send: SendMail = async () => {
+      throw new SmtpSendError(explainSmtpError(relayError, smtp), relayError);
+    };
+    const sender = createMailSender({ send, clock, logger, queueMax: 10, retry: { baseMs: 1_000, capMs: 8_000 } });
+    sender.enqueue(makeMail(1));
+    await clock.advance(0);
+    expect(sender.status()).toMatchObject({ queued: 1, refused: 0, failedAttempts: 1 });
+    const text = lines.map((line) => String(line.msg)).join('\n');
+    expect(text).toMatch(/does not offer STARTTLS .*notify\.email\.smtp\.security/);
+    expect(text).not.toMatch(/refused by the SMTP server|notify\.email\.to|and from/);
+    await sender.close(0);
   });
 
   it('when the queue is full then the oldest waiting mail is dropped and the next mail sent says so', async () => {

@@ -62,12 +62,18 @@ describe('parseNotifyConfig', () => {
     expect(config.email).toMatchObject({
       to: ['ops@example.com', 'On call <oncall@example.com>'],
       from: 'ha-mount@client-01.example.com',
-      smtp: { host: 'smtp.example.com', port: 587, security: 'starttls', user: 'alerts', password: { file: passwordFile }, timeoutMs: DEFAULTS.notify.smtpTimeoutMs },
+      smtp: { host: 'smtp.example.com', port: 587, security: 'auto', user: 'alerts', password: { file: passwordFile }, timeoutMs: DEFAULTS.notify.smtpTimeoutMs },
       coalesceMs: 5_000,
       rateLimit: { count: 3, windowMs: 600_000 },
     });
     expect(config.hooks).toMatchObject({ scripts: { notify: hook, notify_failed: hook }, timeoutMs: 2_000 });
     expect(config.desktop).toBe(true);
+  });
+
+  it('when security is left out then it is auto, on the relay port 25 for a local MTA and 587 once a password goes to a remote relay', () => {
+    const local = parse('notify:\n  email:\n    to: a@b.c\n    smtp: { host: 127.0.0.1 }\n');
+    const remote = parse(`notify:\n  email:\n    to: a@b.c\n    smtp: { host: smtp.example.com, user: u, password-file: ${passwordFile} }\n`);
+    expect([local.email?.smtp.security, local.email?.smtp.port, remote.email?.smtp.port]).toEqual(['auto', 25, 587]);
   });
 
   it('when security is tls or none then the port defaults to 465 or 25', () => {
@@ -99,6 +105,21 @@ describe('parseNotifyConfig', () => {
   it('when a password would go in clear text to a remote relay then it is refused', () => {
     const error = parseError(`notify:\n  email:\n    to: a@b.c\n    smtp: { host: smtp.example.com, security: none, user: u, password-file: ${passwordFile} }\n`);
     expect(error.message).toMatch(/notify\.email\.smtp\.security: a password would cross the network in clear text/);
+  });
+
+  it('when email.enabled is false then no mail is sent (Alertmanager only) and hooks stay', () => {
+    const config = parse(`notify:
+  email:
+    enabled: false
+    to: [ops@example.com]
+    smtp: { host: smtp.example.com }
+  hooks:
+    notify: ${hook}
+`);
+    expect(config.email).toBeUndefined();
+    expect(config.hooks.scripts).toEqual({ notify: hook });
+    expect(parse('notify:\n  email:\n    enabled: true\n    to: [ops@example.com]\n    smtp: { host: smtp.example.com }\n').email?.to).toEqual(['ops@example.com']);
+    expect(parseError('notify:\n  email:\n    enabled: "no"\n').message).toMatch(/notify\.email\.enabled: expected/);
   });
 
   it('when to is missing or an address is malformed then file, line and key are named', () => {

@@ -21,7 +21,12 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function writeConfig(port: number, extra = ''): Promise<string> {
+/** A config for the test server; `smtpLines` replaces the STARTTLS + login + ca-file lines (e.g. '' for the defaults). */
+async function writeConfig(port: number, extra = '', smtpLines?: string): Promise<string> {
+  const secured = `security: starttls
+      user: ${SMTP_USER}
+      password-file: ${fixture.passwordFile}
+      ca-file: ${fixture.caFile}`;
   const path = join(fixture.dir, 'ha-mount.yaml');
   await writeFile(
     path,
@@ -32,10 +37,7 @@ async function writeConfig(port: number, extra = ''): Promise<string> {
     smtp:
       host: 127.0.0.1
       port: ${port}
-      security: starttls
-      user: ${SMTP_USER}
-      password-file: ${fixture.passwordFile}
-      ca-file: ${fixture.caFile}
+      ${smtpLines ?? secured}
       timeout: 5s
 ${extra}`,
   );
@@ -66,6 +68,7 @@ describe('ha-mount notify-test', () => {
     expect(output).toContain('accepted:  ops@example.com');
     expect(output).toContain('rejected:  (none)');
     expect(output).toMatch(/server:    250 .*queued as 1/);
+    expect(output).toContain('TLS:       STARTTLS required; certificate checked against ca-file');
     expect(server.messages).toHaveLength(1);
     expect(server.messages[0]).toMatchObject({ subject: '[ha-mount] client-01: test mail from ha-mount notify-test', secure: true, authUser: SMTP_USER });
   });
@@ -88,13 +91,13 @@ describe('ha-mount notify-test', () => {
     server = await startTestSmtpServer({ secure: 'starttls', auth: { user: SMTP_USER, pass: 'another' }, tls: fixture.tls });
     const { error } = await runCli(['--config', await writeConfig(server.port)]);
     expect(error?.code).toBe('ha-mount.notify.smtp');
-    expect(error?.message).toMatch(/failed: EAUTH .*535.*; the server refused the user name or password: check notify\.email\.smtp\.user and the password file/);
+    expect(error?.message).toMatch(/failed at auth: the relay refused the login of user alerts \(the relay said "535 .*"\) \[EAUTH\]; check notify\.email\.smtp\.user and the password in password-file/);
   });
 
   it('when the certificate is not trusted then the error says to set ca-file', async () => {
     server = await startTestSmtpServer({ secure: 'starttls', auth: { user: SMTP_USER, pass: SMTP_PASS } }); // its own, different cert
     const { error } = await runCli(['--config', await writeConfig(server.port)]);
-    expect(error?.message).toMatch(/not trusted: set notify\.email\.smtp\.ca-file/);
+    expect(error?.message).toMatch(/failed at tls: the relay's TLS certificate was not accepted \(.*self-signed.*\).*; set notify\.email\.smtp\.ca-file to the CA/);
   });
 
   it('when nothing listens then the error says to check host, port and the relay', async () => {
@@ -103,13 +106,44 @@ describe('ha-mount notify-test', () => {
     await probe.stop();
     const { error } = await runCli(['--config', await writeConfig(port)]);
     expect(error?.exitCode).toBe(2);
-    expect(error?.message).toMatch(new RegExp(`nothing listens on 127\\.0\\.0\\.1:${port}: check notify\\.email\\.smtp\\.host and port`));
+    expect(error?.message).toMatch(new RegExp(`failed at connect: nothing listens on 127\\.0\\.0\\.1:${port} \\[ECONNREFUSED\\]; check notify\\.email\\.smtp\\.host and port`));
+  });
+
+  it('when the relay offers no STARTTLS and security is starttls then the cause is the missing STARTTLS and the key is security, not to/from', async () => {
+    server = await startTestSmtpServer({ secure: 'none' });
+    const { output, error } = await runCli(['--config', await writeConfig(server.port, '', 'security: starttls')]);
+    expect(error?.code).toBe('ha-mount.notify.smtp');
+    expect(error?.message).toMatch(/failed at tls: the relay 127\.0\.0\.1:\d+ does not offer STARTTLS \(the relay said "5\d\d .*"\), and security: starttls requires it \[ETLS\]; .*notify\.email\.smtp\.security: auto/);
+    expect(error?.message).not.toMatch(/notify\.email\.to|from/);
+    expect(output).toMatch(/\| C: STARTTLS\n {2}\| S: 5\d\d /);
+    expect(server.messages).toHaveLength(0);
+  });
+
+  it('when security is left out and a loopback relay offers STARTTLS with a certificate nobody signed then the mail goes out encrypted, unchecked', async () => {
+    server = await startTestSmtpServer({ secure: 'starttls' }); // its own self-signed certificate, no ca-file
+    const { output, error } = await runCli(['--config', await writeConfig(server.port, '', '')]);
+    expect(error).toBeUndefined();
+    expect(output).toContain('(auto, no auth)');
+    expect(output).toContain('TLS:       STARTTLS when the relay offers it, plain SMTP otherwise; certificate not checked: loopback relay, nothing crosses a network');
+    expect(output).toMatch(/\| S: 250 .*\[.*STARTTLS.*\]\n {2}\| C: STARTTLS\n {2}\| S: 220 /);
+    expect(server.messages[0]?.secure).toBe(true);
+  });
+
+  it('when security is left out and the relay offers no STARTTLS then the mail goes out in plain text and the conversation fits one screen', async () => {
+    server = await startTestSmtpServer({ secure: 'none' });
+    const { output, error } = await runCli(['--config', await writeConfig(server.port, '', '')]);
+    expect(error).toBeUndefined();
+    expect(output).not.toContain('C: STARTTLS');
+    expect(output).toMatch(/\| C: MAIL FROM:<ha-mount@client-01\.example\.com>/);
+    expect(output).toMatch(/\| C: RCPT TO:<ops@example\.com>\n(.*\n)*? {2}\| S: 250 Accepted/);
+    expect(output.split('\n').length).toBeLessThan(24);
+    expect(server.messages[0]?.secure).toBe(false);
   });
 
   it('when the config has no notify.email then it says to add one', async () => {
     const path = join(fixture.dir, 'empty.yaml');
     await writeFile(path, 'mounts: []\n');
     const { error } = await runCli(['--config', path]);
-    expect(error?.message).toBe(`${path}: there is no notify.email section; add one with to, from and smtp (see the README)`);
+    expect(error?.message).toBe(`${path}: there is no notify.email section; add one with to, from and smtp (see docs/mail.md)`);
   });
 });

@@ -61,7 +61,7 @@ describe('notify files at run time', () => {
     await vi.waitFor(() => expect(ran).toEqual([script]));
     const transport = buildTransportOptions(config.email!.smtp);
     expect(transport.auth).toMatchObject({ user: 'u', pass: 'pw-at-load' });
-    expect(transport.tls).toEqual({ ca: 'PEM-AT-LOAD' });
+    expect(transport.tls).toEqual({ ca: 'PEM-AT-LOAD', rejectUnauthorized: true });
     expect(touched.filter((call) => [script, passwordFile, caFile, dir].some((path) => call.includes(path)))).toEqual([]);
     await notifier.close({ drainMs: 0 });
   });

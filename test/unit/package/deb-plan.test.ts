@@ -4,7 +4,7 @@ import { debFileName, manPageTarget, planDeb, renderControl, renderDebLauncher }
 const identity = { name: 'ha-mount', version: '0.1.0', architecture: 'amd64', description: 'HA mounts' };
 const unitTemplate = '[Service]\nType=notify\nExecStart=/sbin/ha-mount agent\n';
 
-function plan(packFiles: string[] = ['package.json', 'dist/bin/ha-mount.js', 'dist/bin/mount.ha.js', 'man/mount.ha.8']) {
+function plan(packFiles: string[] = ['package.json', 'dist/bin/ha-mount.js', 'dist/bin/mount.ha.js', 'dist/man/mount.ha.8']) {
   return planDeb({ identity, packFiles, dependencyDirs: ['node_modules/pino', 'node_modules/@scope/dep'], unitTemplate });
 }
 
@@ -35,9 +35,9 @@ describe('the .deb layout', () => {
 
   it('when the package has man pages then they also go to /usr/share/man, by section', () => {
     expect(plan().some((entry) => entry.path === '/usr/share/man/man8/mount.ha.8')).toBe(true);
-    expect(manPageTarget('man/ha-mount.yaml.5')).toBe('/usr/share/man/man5/ha-mount.yaml.5');
+    expect(manPageTarget('dist/man/ha-mount.yaml.5')).toBe('/usr/share/man/man5/ha-mount.yaml.5');
     expect(manPageTarget('dist/bin/ha-mount.js')).toBeUndefined();
-    expect(manPageTarget('man/notes.txt')).toBeUndefined();
+    expect(manPageTarget('dist/man/notes.txt')).toBeUndefined();
   });
 
   it('when the launcher finds no Node.js then it says what to install and exits 2', () => {

@@ -61,6 +61,25 @@ describe('watchDaemon', () => {
     expect(clock.pending()).toBe(0);
   });
 
+  it('when many daemons are watched then one timer polls them all and each death is reported once, within one poll', async () => {
+    const proc = new FakeProc();
+    const clock = new FakeClock();
+    const mounts = Array.from({ length: 50 }, (_, index) => `/mnt/m${index}`);
+    const pids = mounts.map((mountpoint) => proc.spawnDaemon(mountpoint));
+    const deaths: string[] = [];
+    const stops = mounts.map((mountpoint) => watchDaemon(findDaemon(mountpoint, fakeBackend, proc)!, { proc, clock, pollMs: 100 }, () => deaths.push(mountpoint)));
+    expect(clock.pending()).toBe(1);
+    await clock.advance(1_000);
+    proc.kill(pids[7]!);
+    proc.kill(pids[30]!);
+    await clock.advance(100);
+    expect(deaths).toEqual(['/mnt/m7', '/mnt/m30']);
+    await clock.advance(1_000);
+    expect(deaths).toHaveLength(2);
+    for (const stop of stops) stop();
+    expect(clock.pending()).toBe(0);
+  });
+
   it('when the watch is stopped then no timer is left', async () => {
     const proc = new FakeProc();
     const clock = new FakeClock();

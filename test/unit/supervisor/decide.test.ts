@@ -18,7 +18,7 @@ const context = (overrides: Partial<DecideContext> = {}): DecideContext => ({
 const histories: Record<string, MountHealth> = {
   starting: createInitialHealth(NOW - 10),
   healthy: { ...createInitialHealth(0), state: 'healthy', since: 0, reason: 'probe answered', server: '10.0.0.1' },
-  degraded: { ...createInitialHealth(0), state: 'degraded', since: 0, reason: 'slow', outageSince: 0 },
+  degraded: { ...createInitialHealth(0), state: 'degraded', since: 0, reason: 'slow' },
   hung: { ...createInitialHealth(0), state: 'hung', since: NOW - 40_000, reason: 'hung 5 s', outageSince: 0 },
   'failed/waiting': { ...createInitialHealth(0), state: 'failed', since: 0, reason: 'no server answers', repair: 'waiting-for-server', outageSince: 0 },
   'failed/backing-off': { ...createInitialHealth(0), state: 'failed', since: 0, reason: 'remount failed', repair: 'backing-off', attempts: 1, outageSince: 0 },
@@ -178,12 +178,30 @@ describe('decide: fall and rise', () => {
     expect(states).toEqual(['healthy', 'healthy', 'healthy', 'healthy', 'healthy']);
   });
 
-  it('when a degraded mount answers rise times then it is healthy again and the outage is reported', () => {
+  it('when a degraded mount answers rise times then it is healthy again and no outage is reported (I/O worked throughout)', () => {
     let health = histories.degraded!;
     health = decide(health, signals.ok!, context()).health;
     const second = decide(health, signals.ok!, context());
     expect(second.health.state).toBe('healthy');
-    expect(second.transition).toMatchObject({ from: 'degraded', to: 'healthy', outageMs: NOW });
+    expect(second.transition).toMatchObject({ from: 'degraded', to: 'healthy' });
+    expect(second.transition?.outageMs).toBeUndefined();
+  });
+
+  it('when a healthy mount turns degraded then no outage clock starts; when it then fails, the clock starts at the failure', () => {
+    const degraded = run(histories.healthy!, [signals.soft!, signals.soft!, signals.soft!]).health;
+    expect(degraded.state).toBe('degraded');
+    expect(degraded.outageSince).toBeUndefined();
+    const failed = run(degraded, [signals.bad!, signals.bad!, signals.bad!]).health;
+    expect(failed.state).toBe('failed');
+    expect(failed.outageSince).toBe(NOW);
+  });
+
+  it('when a hung mount answers rise times then the outage since it hung is reported', () => {
+    let health = histories.hung!;
+    health = decide(health, signals.ok!, context()).health;
+    const second = decide(health, signals.ok!, context());
+    expect(second.health.state).toBe('healthy');
+    expect(second.transition).toMatchObject({ from: 'hung', to: 'healthy', outageMs: NOW });
   });
 
   it('when errors that may pass (EIO) come fall times then the mount fails and is remounted', () => {

@@ -1,0 +1,205 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { DEFAULTS } from '../defaults.js';
+import {
+  encodeKillRequest,
+  encodeProbeRequest,
+  helperErrnoArgs,
+  parseHelperLine,
+  syscallArgs,
+  type ChildReport,
+  type HelperLine,
+  type ProbeRequest,
+} from './probe-protocol.js';
+import { PROBE_SCRIPT } from './probe-script.js';
+
+/** How a probe's child ended: with its report, killed on request, or without a report. */
+export type ProbeEnd = { kind: 'report'; report: ChildReport } | { kind: 'killed' } | { kind: 'failed'; message: string };
+
+/** One probe in the helper. `exited` settles once its child is gone. */
+export interface HelperProbe {
+  end: Promise<ProbeEnd>;
+  exited: Promise<void>;
+  /** SIGKILL the child (through the helper, which knows whether it was reaped: no pid reuse race) */
+  kill(): void;
+}
+
+/** Runs probes; the real one is the Perl helper, tests may inject another. */
+export interface ProbeHelperPort {
+  run(request: ProbeRequest): HelperProbe;
+}
+
+interface Flight {
+  id: number;
+  pid?: number;
+  ended: boolean;
+  killRequested: boolean;
+  end(value: ProbeEnd): void;
+  exit(): void;
+}
+
+const STDERR_CAP = 4_096;
+
+/**
+ * The long-lived probe helper: one small Perl process (a few MiB) started at the first probe,
+ * which forks one child per probe (well under a millisecond, against ~2 ms per spawn of the
+ * ~100 MiB agent in its main thread). The helper itself never touches a mount; the agent owns
+ * every deadline and asks it to kill an overdue child. Should it die, the probes in flight end
+ * as failed, their orphans are killed by pid, and the next probe starts a new helper.
+ */
+export class ProbeHelper implements ProbeHelperPort {
+  private child: ChildProcessWithoutNullStreams | undefined;
+  private readonly flights = new Map<number, Flight>();
+  private nextId = 1;
+  private stderr = '';
+  /** requests of this turn of the event loop: the mounts' ticks fire together, so one pipe write carries them all */
+  private outbox = '';
+
+  constructor(private readonly perl: string = DEFAULTS.probe.helperPerl) {}
+
+  run(request: ProbeRequest): HelperProbe {
+    const id = this.nextId++;
+    let end!: (value: ProbeEnd) => void;
+    let exit!: () => void;
+    const ended = new Promise<ProbeEnd>((resolve) => (end = resolve));
+    const exited = new Promise<void>((resolve) => (exit = resolve));
+    const flight: Flight = {
+      id,
+      ended: false,
+      killRequested: false,
+      end: (value) => {
+        if (flight.ended) return;
+        flight.ended = true;
+        end(value);
+      },
+      exit,
+    };
+    const child = this.start();
+    this.flights.set(id, flight);
+    if (child === undefined) this.lose(flight, `cannot start the probe helper ${this.perl}`);
+    else this.send(encodeProbeRequest(id, request));
+    return {
+      end: ended,
+      exited,
+      kill: () => {
+        flight.killRequested = true;
+        if (this.flights.get(id) === flight) this.send(encodeKillRequest(id));
+      },
+    };
+  }
+
+  /** Closes the helper's stdin: it exits; children still running finish on their own. */
+  stop(): void {
+    this.child?.stdin.end();
+  }
+
+  private send(line: string): void {
+    if (this.outbox === '') setImmediate(() => this.flush());
+    this.outbox += line;
+  }
+
+  private flush(): void {
+    const text = this.outbox;
+    this.outbox = '';
+    if (text !== '') this.child?.stdin.write(text);
+  }
+
+  private start(): ChildProcessWithoutNullStreams | undefined {
+    if (this.child !== undefined) return this.child;
+    let child: ChildProcessWithoutNullStreams;
+    try {
+      // an empty environment: no PERL5LIB or PERL5OPT may reach a process running as root
+      child = spawn(this.perl, ['-e', PROBE_SCRIPT, ...helperErrnoArgs(), ...syscallArgs(process.arch)], {
+        shell: false,
+        cwd: '/',
+        env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+    } catch {
+      return undefined;
+    }
+    this.child = child;
+    this.stderr = '';
+    // per helper: an orphan of a dead helper may still write to the old pipe
+    let pending = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      pending = this.onOutput(pending + chunk);
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stderr = (this.stderr + chunk).slice(-STDERR_CAP);
+    });
+    child.stdin.on('error', () => undefined); // EPIPE when the helper died: its 'exit' tells
+    child.once('error', (error) => this.onGone(child, `cannot run the probe helper ${this.perl}: ${error.message}`));
+    child.once('exit', (code, signal) => this.onGone(child, `the probe helper exited (${signal ?? `status ${code ?? '?'}`})`));
+    // the agent's timers keep it alive; the helper must not keep `ha-mount check` from exiting
+    child.unref();
+    for (const stream of [child.stdin, child.stdout, child.stderr]) (stream as { unref?: () => void }).unref?.();
+    return child;
+  }
+
+  /** Handles every whole line of `text`; returns the rest. */
+  private onOutput(text: string): string {
+    const lines = text.split('\n');
+    const rest = lines.pop() ?? '';
+    for (const raw of lines) {
+      const line = parseHelperLine(raw);
+      if (line !== undefined) this.onLine(line);
+    }
+    return rest.slice(-STDERR_CAP);
+  }
+
+  private onLine(line: HelperLine): void {
+    const flight = this.flights.get(line.id);
+    if (flight === undefined) return;
+    if (line.kind === 'started') flight.pid = line.pid;
+    else if (line.kind === 'result') flight.end({ kind: 'report', report: line.report });
+    else {
+      this.flights.delete(line.id);
+      flight.end(flight.killRequested ? { kind: 'killed' } : { kind: 'failed', message: `the probe child ended without a result (wait status ${line.status})` });
+      flight.exit();
+    }
+  }
+
+  private onGone(child: ChildProcessWithoutNullStreams, reason: string): void {
+    if (this.child !== child) return;
+    this.child = undefined;
+    this.outbox = ''; // requests of the probes lost below: a new helper must not run them
+    const said = this.stderr.trim().split('\n').pop();
+    for (const flight of [...this.flights.values()]) this.lose(flight, said ? `${reason}: ${said}` : reason);
+  }
+
+  /** Ends a probe whose helper is gone; its child, if one was forked, is an orphan now: kill it by pid. */
+  private lose(flight: Flight, message: string): void {
+    this.flights.delete(flight.id);
+    flight.end(flight.killRequested ? { kind: 'killed' } : { kind: 'failed', message });
+    if (flight.pid === undefined) {
+      flight.exit();
+      return;
+    }
+    const pid = flight.pid;
+    signal(pid, 'SIGKILL');
+    const started = Date.now();
+    const poll = (): void => {
+      if (!signal(pid, 0) || Date.now() - started > DEFAULTS.probe.orphanWaitMs) flight.exit();
+      else setTimeout(poll, 100).unref();
+    };
+    poll();
+  }
+}
+
+/** kill(2); false once the pid is gone. */
+function signal(pid: number, sig: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(pid, sig);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+let shared: ProbeHelper | undefined;
+
+/** The one helper of this process, shared by every mount's probes. */
+export function sharedProbeHelper(): ProbeHelper {
+  shared ??= new ProbeHelper();
+  return shared;
+}

@@ -1,0 +1,149 @@
+// The line protocol between the agent and its probe helper (src/probes/probe-script.ts). Pure.
+//   agent -> helper: `p ID MODE MOUNT DEV HOST FILE TOKEN NONCE` (MODE l: lookup, w: write too;
+//                    MOUNT, HOST, FILE and TOKEN in hex, so no byte of them can break a line)
+//                    `k ID` (SIGKILL that probe's child, if it has not been reaped yet)
+//   helper -> agent: `ID s PID` (child forked), `ID r VERDICT STEP ERRNO CODE WHERE [ARG]` (the child's
+//                    result; WHERE: root, lookup, folder, host or file), `ID x STATUS` (child reaped; its wait status). `r` may come before `s`.
+import { constants } from 'node:os';
+import { classifyErrno } from './classify.js';
+import type { ProbeResult, ProbeStepName } from './probe-types.js';
+
+/** One probe the helper is asked to run. */
+export interface ProbeRequest {
+  write: boolean;
+  mountpoint: string;
+  /** "major:minor" of the mount, from mountinfo */
+  device: string;
+  /** the host folder's name below `<mountpoint>/.ha-mount/` */
+  host: string;
+  /** the probe file's name in the host folder */
+  fileName: string;
+  token: string;
+  /** hex: the lookup name is `.ha-mount-lookup-<nonce>` */
+  nonce: string;
+}
+
+/** What the probe's child reported. `errno` is a number of this system, 0 when none. */
+export interface ChildReport {
+  verdict: 'ok' | 'errno' | 'tampered' | 'unsafe' | 'bad';
+  step: ProbeStepName;
+  errno: number;
+  code: string;
+  /** which path the report is about */
+  where: ProbePlace;
+  arg?: string;
+}
+
+/** The paths of one probe, as the child names them. */
+export type ProbePlace = 'root' | 'lookup' | 'folder' | 'host' | 'file';
+
+/** One line from the helper. */
+export type HelperLine =
+  | { id: number; kind: 'started'; pid: number }
+  | { id: number; kind: 'result'; report: ChildReport }
+  | { id: number; kind: 'exit'; status: number };
+
+const hex = (text: string): string => Buffer.from(text, 'utf8').toString('hex');
+
+/** The request line for probe `id`. Pure. */
+export function encodeProbeRequest(id: number, request: ProbeRequest): string {
+  const fields = [request.write ? 'w' : 'l', hex(request.mountpoint), request.device, hex(request.host), hex(request.fileName), hex(request.token), request.nonce];
+  return `p ${id} ${fields.join(' ')}\n`;
+}
+
+export function encodeKillRequest(id: number): string {
+  return `k ${id}\n`;
+}
+
+const VERDICTS = new Set<ChildReport['verdict']>(['ok', 'errno', 'tampered', 'unsafe', 'bad']);
+const STEPS = new Set<ProbeStepName>(['lookup', 'mkdir', 'write', 'read', 'none']);
+const PLACES = new Set<ProbePlace>(['root', 'lookup', 'folder', 'host', 'file']);
+
+/** Parses one line from the helper; undefined for anything else. Pure. */
+export function parseHelperLine(line: string): HelperLine | undefined {
+  const [idText, kind, ...rest] = line.split(' ');
+  const id = Number(idText);
+  if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  if (kind === 's' || kind === 'x') {
+    const value = Number(rest[0]);
+    if (rest.length !== 1 || !Number.isSafeInteger(value)) return undefined;
+    return kind === 's' ? { id, kind: 'started', pid: value } : { id, kind: 'exit', status: value };
+  }
+  if (kind !== 'r') return undefined;
+  const [verdict, step, errnoText, code, where, arg] = rest;
+  const errno = Number(errnoText);
+  if (!VERDICTS.has(verdict as ChildReport['verdict']) || !STEPS.has(step as ProbeStepName) || !PLACES.has(where as ProbePlace)) return undefined;
+  if (!Number.isSafeInteger(errno) || code === undefined || rest.length > 6) return undefined;
+  const report: ChildReport = { verdict: verdict as ChildReport['verdict'], step: step as ProbeStepName, errno, code, where: where as ProbePlace };
+  if (arg !== undefined) report.arg = arg;
+  return { id, kind: 'result', report };
+}
+
+const ERRNO_NAMES = new Map<number, string>(Object.entries(constants.errno).map(([name, value]) => [value, name]));
+
+/** The errno name of a number of this system ("ENOTCONN"), or "E<number>". Pure. */
+export function errnoName(errno: number): string {
+  return ERRNO_NAMES.get(errno) ?? `E${errno}`;
+}
+
+/** The errno numbers the helper needs to tell answers from errors, in its argument order. */
+export function helperErrnoArgs(): string[] {
+  const { ENOENT, EEXIST, ENOTDIR, ELOOP, EINTR } = constants.errno;
+  return [ENOENT, EEXIST, ENOTDIR, ELOOP, EINTR].map(String);
+}
+
+// fsync(2) and exit_group(2) numbers: asm-generic architectures share theirs; others fall back
+const SYSCALLS: Partial<Record<NodeJS.Architecture, [fsync: number, exitGroup: number]>> = {
+  x64: [74, 231],
+  arm64: [82, 94],
+  riscv64: [82, 94],
+  loong64: [82, 94],
+  ia32: [118, 252],
+  arm: [118, 248],
+};
+
+/** The helper's fsync and exit_group syscall arguments for `arch` ("" makes it use Perl's own). Pure. */
+export function syscallArgs(arch: NodeJS.Architecture): [fsync: string, exitGroup: string] {
+  const numbers = SYSCALLS[arch];
+  return numbers === undefined ? ['', ''] : [String(numbers[0]), String(numbers[1])];
+}
+
+/** The full path of each place, for the texts. */
+export type ProbeWhere = Record<ProbePlace, string>;
+
+const KINDS: Record<string, string> = {
+  symlink: 'a symlink',
+  fifo: 'a FIFO',
+  device: 'a device node',
+  socket: 'a socket',
+  folder: 'a folder',
+  file: 'a regular file',
+  other: 'not a regular file',
+  swapped: 'swapped for something else between the check and its use',
+  recreated: 'created by someone else between the unlink and the create',
+};
+
+/**
+ * The probe result of a child's report: errnos classified as the probe always did; `tampered`
+ * says what was found where, and that nothing was written. Pure.
+ */
+export function describeReport(report: ChildReport, where: ProbeWhere): Omit<ProbeResult, 'latencyMs'> {
+  const path = where[report.where];
+  switch (report.verdict) {
+    case 'ok':
+      return { verdict: 'ok', step: report.step, detail: report.step === 'lookup' ? 'lookup answered' : 'write, fsync and read back answered' };
+    case 'errno': {
+      const errno = errnoName(report.errno);
+      const errnoClass = classifyErrno(errno);
+      return { verdict: errnoClass === 'answers' ? 'bad' : errnoClass, errno, step: report.step, detail: `${report.step} ${path}: ${errno}` };
+    }
+    case 'unsafe':
+      return { verdict: 'unsafe', step: report.step, detail: `${path} is on device ${report.arg ?? '?'}, not on the mount's: nothing written` };
+    case 'bad':
+      return { verdict: 'bad', step: report.step, detail: report.code === 'mismatch' ? `read ${path}: read back something else than was written` : `${report.step} ${path}: ${report.code}` };
+    case 'tampered': {
+      const what = report.code === 'other-device' ? `on device ${report.arg ?? '?'}, not on the mount's` : (KINDS[report.code] ?? report.code);
+      return { verdict: 'tampered', step: report.step, detail: `someone is tampering with the volume: ${path} is ${what}; nothing was written` };
+    }
+  }
+}
