@@ -9,7 +9,8 @@ import type { ProbeRunner, ProbeVerdict } from '../probes/probe-types.js';
 import type { Resolution } from '../resolve/resolve-servers.js';
 import type { Command, MountSpec, MountState, ServerAddress, TransitionEvent } from '../types.js';
 import type { Clock } from '../clock.js';
-import type { MountEvent } from './core-types.js';
+import type { ConnectionLevers } from './connection-levers.js';
+import type { MountEvent, PartitionSettings } from './core-types.js';
 
 /** Mounting and unmounting, as the core mount path does them (src/mount/mounter.ts). */
 export interface MountOperations {
@@ -58,6 +59,12 @@ export interface SupervisorDeps {
   repair?: Partial<RepairSettings>;
   /** probe cadence right after a (re)mount, until healthy; default DEFAULTS.probe.settleIntervalMs */
   settleIntervalMs?: number;
+  /** fusectl and socket aborts (issue 17); without them the agent never aborts a connection */
+  connections?: ConnectionLevers;
+  /** default: DEFAULTS.partition */
+  partition?: Partial<PartitionSettings>;
+  /** default: DEFAULTS.partition.stuckRequestMs */
+  stuckRequestMs?: number;
 }
 
 /** Remount policy numbers (DEFAULTS.repair). */
