@@ -78,6 +78,28 @@ export const DEFAULTS = {
     settleIntervalMs: 200,
   },
 
+  // issue 17: a client blocked behind a server that vanished (no RST) waits for its ping timeout;
+  // aborting its sockets to that server makes the replica translator fail over at once
+  partition: {
+    // a probe out this long makes the agent check the daemon's servers: a healthy probe answers in
+    // ms, and a check costs one TCP connect per server. 2 s after the probe started + the connect
+    // timeout below + up to one probe interval before it keeps the user's outage near 4 s
+    stallCheckMs: 2_000,
+    // a LAN peer answers a SYN in <10 ms; a busy brick, or one whose process is SIGSTOPped, still
+    // does (the kernel completes the handshake), so only a vanished host stays silent this long
+    connectTimeoutMs: 1_000,
+    // one abort per server per 30 s: a flapping link cannot turn into a reconnect storm, and a
+    // second cut within 30 s falls back on the ping timeout (10 s)
+    abortMinIntervalMs: 30_000,
+    // `ss -K` of one socket answers in ms; a stuck one must not hold the supervisor's effects
+    socketKillTimeoutMs: 2_000,
+    // a FUSE connection whose `waiting` count stayed above 0 at every probe tick for this long while
+    // probes pass holds a request a user's program is stuck on (the MooseFS replayed chunk lock: 120 s):
+    // reported degraded. 20 s is well past any healthy request here (ms) and past the 10 s GlusterFS
+    // ping timeout; a mount kept busy without a pause for 20 s can look the same (docs/partitions.md)
+    stuckRequestMs: 20_000,
+  },
+
   repair: {
     backoffBaseMs: 250, // first retry after a failed remount: a mount takes ~0.1 s here, so a retry costs little
     backoffCapMs: 30_000, // never wait longer than this between remount attempts while servers answer

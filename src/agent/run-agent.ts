@@ -1,5 +1,8 @@
 // The agent's life cycle: load (once per start or reload), start, reload on SIGHUP or a file
 // edit, stop on SIGTERM/SIGINT. Stopping never unmounts. `ha-mount agent` (src/cli/) only parses.
+import { ensureFusectl } from '../probes/fuse-connection.js';
+import { readMountInfo } from '../mount/mountinfo.js';
+import { runCommand } from '../exec/run.js';
 import type { HaMountConfig, ReadText } from '../config/load-config.js';
 import { DEFAULTS } from '../defaults.js';
 import { createLogger, type Logger } from '../log/logger.js';
@@ -80,6 +83,9 @@ export async function runAgent(options: RunAgentOptions): Promise<void> {
   const specs = await loadAllMounts(sources, logger);
   const hooks = (await options.hookFactory?.({ config: loaded(), logger, files })) ?? {};
   const agent = new Agent({ sources, stateDir, logger, hooks });
+  const fusectl = await ensureFusectl(readMountInfo(), (command) => runCommand(command, { timeoutMs: DEFAULTS.commands.umountTimeoutMs }));
+  if (typeof fusectl === 'object') logger.warn(`cannot mount fusectl, so FUSE connections of dead daemons cannot be aborted: ${fusectl.failed}`);
+  else logger.debug({ fusectl }, 'fusectl');
   await agent.start(specs);
   await hooks.onStarted?.(agent);
 

@@ -12,6 +12,7 @@ import { readMountInfo } from '../mount/mountinfo.js';
 import { createProbeRunner } from '../probes/probe-runner.js';
 import { systemProc } from '../probes/proc.js';
 import { systemClock } from '../clock.js';
+import { createConnectionLevers } from '../supervisor/connection-levers.js';
 import { killDaemon, sendSignal } from '../supervisor/kill-daemon.js';
 import { resolveServers } from '../resolve/resolve-servers.js';
 import type { MountEvent } from '../supervisor/core-types.js';
@@ -79,6 +80,7 @@ export function createSupervisorDeps(spec: MountSpec, options: { logger: Logger;
     },
     onTransition: options.onTransition,
     logger: options.logger,
+    connections: createConnectionLevers(),
   };
   if (options.hooks?.onProgress) deps.onProgress = options.hooks.onProgress;
   if (options.hooks?.onEvent) deps.onEvent = options.hooks.onEvent;

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { parseProcNetTcp } from '../probes/sockets.js';
 
 /** Start time (clock ticks after boot) from the text of /proc/PID/stat; comm may hold spaces and parens. Pure. */
 export function parseStatStartTime(text: string): number | undefined {
@@ -107,33 +108,17 @@ export interface TcpSocket {
   state: string;
 }
 
-const TCP_STATES: Record<string, string> = { '01': 'ESTABLISHED', '02': 'SYN_SENT', '0A': 'LISTEN' };
+const TCP_STATES: Record<number, string> = { 1: 'ESTABLISHED', 2: 'SYN_SENT', 10: 'LISTEN' };
 
-function decodeHexAddress(hex: string): { ip: string; port: number } {
-  const [address = '', port = '0'] = hex.split(':');
-  // the kernel prints the IPv4 address as a little-endian 32-bit word
-  const octets = [6, 4, 2, 0].map((offset) => parseInt(address.slice(offset, offset + 2), 16));
-  return { ip: octets.join('.'), port: parseInt(port, 16) };
-}
-
-/** Parses /proc/PID/net/tcp (IPv4). Pure. */
+/** Parses /proc/PID/net/tcp (the agent's parser, src/probes/sockets.ts, with the states named). Pure. */
 export function parseTcpTable(text: string): TcpSocket[] {
-  const sockets: TcpSocket[] = [];
-  for (const line of text.split('\n').slice(1)) {
-    const fields = line.trim().split(/\s+/);
-    const [, local, remote, state] = fields;
-    if (local === undefined || remote === undefined || state === undefined) continue;
-    const localAddress = decodeHexAddress(local);
-    const remoteAddress = decodeHexAddress(remote);
-    sockets.push({
-      localIp: localAddress.ip,
-      localPort: localAddress.port,
-      remoteIp: remoteAddress.ip,
-      remotePort: remoteAddress.port,
-      state: TCP_STATES[state] ?? state,
-    });
-  }
-  return sockets;
+  return parseProcNetTcp(text).map((socket) => ({
+    localIp: socket.localIp,
+    localPort: socket.localPort,
+    remoteIp: socket.remoteIp,
+    remotePort: socket.remotePort,
+    state: TCP_STATES[socket.state] ?? socket.state.toString(16).toUpperCase().padStart(2, '0'),
+  }));
 }
 
 /** The TCP sockets of the network namespace `pid` lives in; empty when the process is gone. */

@@ -11,6 +11,7 @@ export const FAILURE_REASONS = [
   'hung',
   'slow',
   'brick_down',
+  'stuck_request',
   'enospc',
   'erofs',
   'tampered',

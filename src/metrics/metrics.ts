@@ -1,12 +1,16 @@
 import { createRequire } from 'node:module';
 import type { Registry } from 'prom-client';
 import { DEFAULTS } from '../defaults.js';
+import type { AbortReason } from '../supervisor/core-types.js';
 import type { MountState } from '../types.js';
 import { FAILURE_REASONS, isFailureReason, type FailureReason } from './failure-reason.js';
 import type { MountInfoLabels } from './mount-info.js';
 
 // a Record keyed by MountState makes the compiler flag a state added to types.ts but not here
 const stateFlags: Record<MountState, true> = { starting: true, healthy: true, degraded: true, hung: true, failed: true, recovering: true };
+/** The abort reasons, the fixed label set of ha_mount_aborts_total. */
+export const ABORT_REASONS: readonly AbortReason[] = ['server_unreachable', 'daemon_dead'];
+
 /** Every mount state, the fixed label set of ha_mount_state. */
 export const MOUNT_STATES = Object.keys(stateFlags) as MountState[];
 
@@ -25,6 +29,8 @@ export interface HaMountMetrics {
   setState(mount: string, state: MountState): void;
   countRemount(mount: string, reason: FailureReason): void;
   countFailure(mount: string, reason: FailureReason): void;
+  /** the agent aborted a connection of the mount (issue 17): a server's sockets, or the FUSE connection */
+  countAbort(mount: string, reason: AbortReason): void;
   /** the server the mount goes through now; undefined drops the series (not mounted) */
   setServer(mount: string, server: string | undefined): void;
   /** the FUSE daemon's resident memory; undefined drops the series (no daemon) */
@@ -65,6 +71,7 @@ export function createMetrics(options: MetricsOptions = {}): HaMountMetrics {
   });
   const remounts = new Counter({ name: 'ha_mount_remounts_total', help: 'remounts made by the agent, by the failure that caused them', labelNames: ['mount', 'reason'], registers });
   const failures = new Counter({ name: 'ha_mount_failures_total', help: 'failures seen by probes, by reason', labelNames: ['mount', 'reason'], registers });
+  const aborts = new Counter({ name: 'ha_mount_aborts_total', help: 'connections the agent aborted: server_unreachable (the daemon\'s sockets to a server that vanished), daemon_dead (the FUSE connection of a dead daemon)', labelNames: ['mount', 'reason'], registers });
   const server = new Gauge({ name: 'ha_mount_server', help: 'the server the mount currently goes through (always 1; only the current server has a series)', labelNames: ['mount', 'server'], registers });
   const rss = new Gauge({ name: 'ha_mount_fuse_daemon_rss_bytes', help: 'resident memory of the mount\'s FUSE client daemon (VmRSS)', labelNames: ['mount'], registers });
 
@@ -83,6 +90,7 @@ export function createMetrics(options: MetricsOptions = {}): HaMountMetrics {
       remounts.inc({ mount, reason }, 0);
       failures.inc({ mount, reason }, 0);
     }
+    for (const reason of ABORT_REASONS) aborts.inc({ mount, reason }, 0);
   };
   const boundedReason = (reason: string): FailureReason => (isFailureReason(reason) ? reason : 'other');
 
@@ -104,6 +112,10 @@ export function createMetrics(options: MetricsOptions = {}): HaMountMetrics {
     countFailure(mount, reason) {
       ensureMount(mount);
       failures.inc({ mount, reason: boundedReason(reason) });
+    },
+    countAbort(mount, reason) {
+      ensureMount(mount);
+      aborts.inc({ mount, reason: ABORT_REASONS.includes(reason) ? reason : 'server_unreachable' });
     },
     setServer(mount, next) {
       ensureMount(mount);
@@ -144,6 +156,7 @@ export function createMetrics(options: MetricsOptions = {}): HaMountMetrics {
         remounts.remove({ mount, reason });
         failures.remove({ mount, reason });
       }
+      for (const reason of ABORT_REASONS) aborts.remove({ mount, reason });
       const previous = currentServer.get(mount);
       if (previous !== undefined) server.remove({ mount, server: previous });
       currentServer.delete(mount);

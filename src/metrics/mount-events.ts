@@ -2,7 +2,7 @@ import type { MountEvent } from '../supervisor/core-types.js';
 import type { HaMountMetrics } from './metrics.js';
 
 /** The part of the metrics a mount's events move. */
-export type MountEventMetrics = Pick<HaMountMetrics, 'observeProbe' | 'setState' | 'countRemount' | 'countFailure' | 'setServer' | 'setDaemonRss'>;
+export type MountEventMetrics = Pick<HaMountMetrics, 'observeProbe' | 'setState' | 'countRemount' | 'countFailure' | 'countAbort' | 'setServer' | 'setDaemonRss'>;
 
 /** The metrics' one subscriber to every supervisor's events: each event moves one series. */
 export function subscribeMetrics(metrics: MountEventMetrics): (mount: string, event: MountEvent) => void {
@@ -22,6 +22,8 @@ export function subscribeMetrics(metrics: MountEventMetrics): (mount: string, ev
         return metrics.countFailure(mount, event.cause);
       case 'remount':
         return metrics.countRemount(mount, event.cause);
+      case 'abort':
+        return metrics.countAbort(mount, event.reason);
     }
   };
 }

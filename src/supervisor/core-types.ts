@@ -40,10 +40,29 @@ export interface MountCore {
   /** a remount is decided and waits (bounded) for the killed probe's child to exit */
   remountWaitsForProbe: boolean;
   stopped: boolean;
+  /** the mount's device in mountinfo ("0:47"): its FUSE connection is fusectl's 47 */
+  device?: string;
+  /** the daemon was seen dead (gone, zombie, reused pid): its FUSE connection may still hold requests */
+  daemonDead: boolean;
+  /** the id of the stalled probe whose daemon's servers are being checked (one check at a time) */
+  serverCheck?: number;
+  /** server address -> ms of the last abort of the daemon's sockets to it (at most one per `abortMinIntervalMs`) */
+  socketAborts: Record<string, number>;
+  /** since when fusectl's `waiting` has been above 0 at every sample (undefined: 0 at the last one, or unknown) */
+  waitingSince?: number;
 }
 
 /** The runner's timers, one of each per mount; setting one replaces it. */
-export type TimerName = 'tick' | 'probe-deadline' | 'repair' | 'hang' | 'probe-exit';
+export type TimerName = 'tick' | 'probe-deadline' | 'repair' | 'hang' | 'probe-exit' | 'stall';
+
+/** Why the agent aborted a connection (a metrics label: a fixed set). */
+export type AbortReason = 'server_unreachable' | 'daemon_dead';
+
+/** One server the daemon is connected to, and whether it took a fresh TCP connection just now. */
+export interface ServerAnswer {
+  ip: string;
+  answered: boolean;
+}
 
 /** What mountinfo shows at the mountpoint, as the core needs it. */
 export type Presence =
@@ -74,7 +93,13 @@ export type CoreInput =
   | { kind: 'daemon-died'; daemon: DaemonRef; status: Exclude<DaemonStatus, 'alive'> }
   /** the answer to `check-servers`: the first server that took a TCP connection, if any */
   | { kind: 'servers-checked'; answered?: string }
-  | { kind: 'remount-ended'; result: RemountEnd };
+  | { kind: 'remount-ended'; result: RemountEnd }
+  /** the answer to `check-daemon-servers` for the stalled probe `probeId` */
+  | { kind: 'daemon-servers-checked'; probeId: number; servers: ServerAnswer[] }
+  /** the answer to `abort-fuse-connection`: `waiting` requests were failed (0: the connection was idle or gone, nothing done) */
+  | { kind: 'fuse-aborted'; connection: string; waiting: number }
+  /** the answer to `read-fuse-waiting`: undefined when fusectl or the connection is not there */
+  | { kind: 'fuse-waiting'; waiting: number | undefined };
 
 /** What subscribers (transition handler, metrics) hear about a mount. */
 export type MountEvent =
@@ -87,7 +112,9 @@ export type MountEvent =
   | { kind: 'server'; server: string | undefined }
   /** a mount that was up failed */
   | { kind: 'failure'; cause: FailureReason }
-  | { kind: 'remount'; cause: FailureReason };
+  | { kind: 'remount'; cause: FailureReason }
+  /** the agent aborted the daemon's sockets to a server, or the mount's FUSE connection */
+  | { kind: 'abort'; target: 'server-sockets' | 'fuse-connection'; reason: AbortReason; detail: string };
 
 /** What the runner carries out. Effects that ask a question are answered by the input of the same name. */
 export type CoreEffect =
@@ -104,6 +131,14 @@ export type CoreEffect =
   | { type: 'remount'; avoid: ServerAddress[]; daemon?: DaemonRef }
   | { type: 'run-post-remount' }
   | { type: 'emit'; event: MountEvent }
+  /** fail the requests the (dead) daemon's FUSE connection still holds: write fusectl's `abort` when `waiting` > 0 */
+  | { type: 'abort-fuse-connection'; connection: string }
+  /** read fusectl's `waiting` of the mount's connection (kernel memory, never the mount) */
+  | { type: 'read-fuse-waiting'; connection: string }
+  /** which servers `daemon` is connected to, and does each take a TCP connection now (bounded) */
+  | { type: 'check-daemon-servers'; probeId: number; daemon: DaemonRef }
+  /** destroy `daemon`'s TCP sockets to server `ip` (ss -K in the daemon's network namespace) */
+  | { type: 'abort-sockets'; daemon: DaemonRef; ip: string }
   /** the loop ran: feeds the watchdog */
   | { type: 'heartbeat' };
 
@@ -113,6 +148,18 @@ export interface CoreSettings {
   repair: RepairSettings;
   /** probe cadence right after a (re)mount, until healthy */
   settleIntervalMs: number;
+  /** the partition lever (GlusterFS): off when undefined */
+  partition?: PartitionSettings;
+  /** a request waiting this long on the FUSE connection while probes pass is reported degraded; off when undefined */
+  stuckRequestMs?: number;
+}
+
+/** When a stalled mount's daemon's sockets to a vanished server are aborted (DEFAULTS.partition). */
+export interface PartitionSettings {
+  /** a probe out this long makes the agent check the daemon's servers */
+  stallCheckMs: number;
+  /** at most one abort per server in this long */
+  abortMinIntervalMs: number;
 }
 
 /** The outside values of one step: the time and a random draw (backoff jitter), so the step stays pure. */

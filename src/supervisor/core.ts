@@ -1,16 +1,17 @@
+import { connectionOfDevice } from '../probes/fuse-connection.js';
 import { toFailureReason, type FailureReason } from '../metrics/failure-reason.js';
 import type { MountSpec, ServerAddress } from '../types.js';
-import type { CoreEffect, CoreInput, CoreSettings, MountCore, MountEvent, Presence, RemountEnd, Step, StepEnv, TimerName } from './core-types.js';
+import type { CoreEffect, CoreInput, CoreSettings, MountCore, MountEvent, Presence, RemountEnd, ServerAnswer, Step, StepEnv, TimerName } from './core-types.js';
 import { decide, type DecideContext } from './decide.js';
 import { createInitialHealth } from './health.js';
 import { parseServerText } from './server-text.js';
 import type { HealthSignal, RepairAction } from './signals.js';
 import type { MountStatus } from './supervisor-types.js';
-import { weighProbe } from './weigh-probe.js';
+import { weighProbe, type WeighedProbe } from './weigh-probe.js';
 
 /** A mount the supervisor has just started to watch. */
 export function createCore(now: number): MountCore {
-  return { health: createInitialHealth(now), mountedOnce: false, nextProbeId: 1, fileGeneration: 0, bricksDown: [], failedServers: {}, cause: 'other', remountWaitsForProbe: false, stopped: false };
+  return { health: createInitialHealth(now), mountedOnce: false, nextProbeId: 1, fileGeneration: 0, bricksDown: [], failedServers: {}, cause: 'other', remountWaitsForProbe: false, stopped: false, daemonDead: false, socketAborts: {} };
 }
 
 /** The metrics reason of a signal (a fixed set, so labels stay bounded). */
@@ -101,12 +102,13 @@ class Stepper {
         if (this.core.remountWaitsForProbe) this.launchRemount();
         return;
       case 'daemon-found':
-        this.set({ daemon: input.daemon });
+        this.set({ daemon: input.daemon, daemonDead: false });
         if (input.daemon !== undefined) this.effects.push({ type: 'watch-daemon', daemon: input.daemon });
         return;
       case 'daemon-died':
         if (this.core.daemon?.pid !== input.daemon.pid || this.core.daemon.startTime !== input.daemon.startTime) return;
         this.emit({ kind: 'daemon-rss', bytes: undefined });
+        this.set({ daemonDead: true });
         if (this.remounting) return; // we are replacing it
         this.apply({ kind: 'daemon-died', reason: describeDeath(input.daemon.pid, input.status) });
         return;
@@ -118,11 +120,22 @@ class Stepper {
       case 'remount-ended':
         this.onRemountEnded(input.result);
         return;
+      case 'daemon-servers-checked':
+        this.onServersChecked(input.probeId, input.servers);
+        return;
+      case 'fuse-waiting':
+        if (input.waiting === undefined || input.waiting === 0) this.set({ waitingSince: undefined });
+        else if (this.core.waitingSince === undefined) this.set({ waitingSince: this.env.now });
+        return;
+      case 'fuse-aborted':
+        if (input.waiting > 0) this.emit({ kind: 'abort', target: 'fuse-connection', reason: 'daemon_dead', detail: `FUSE connection ${input.connection} of the dead daemon aborted: ${input.waiting} request(s) waiting failed` });
+        return;
     }
   }
 
   private stop(): void {
     for (const timer of ['tick', 'probe-deadline', 'repair', 'hang', 'probe-exit'] as const) this.cancel(timer);
+    if (this.settings.partition !== undefined) this.cancel('stall');
     this.effects.push({ type: 'unwatch-daemon' });
     if (this.core.probe !== undefined) this.effects.push({ type: 'kill-probe', id: this.core.probe.id });
     this.set({ stopped: true });
@@ -134,6 +147,7 @@ class Stepper {
       case 'tick':
         this.effects.push({ type: 'heartbeat' });
         this.timer('tick', probeIntervalOf(this.core, this.settings));
+        this.sampleWaiting();
         // at most one probe per mount: a probe past its deadline blocks the next until its child is gone
         if (this.remounting || probe !== undefined) return;
         this.effects.push({ type: 'inspect-mount', purpose: 'probe' });
@@ -148,9 +162,13 @@ class Stepper {
         this.set({ lastProbe: { at: this.env.now, latencyMs: timeoutMs, verdict: 'timeout', detail: `no answer within ${timeoutMs} ms` } });
         this.emit({ kind: 'probe', latencyMs: timeoutMs });
         this.noteServerFailure(health.server);
+        this.checkDaemonServers();
         this.apply({ kind: 'probe-timeout', timeoutMs });
         return;
       }
+      case 'stall':
+        this.checkDaemonServers();
+        return;
       case 'repair':
         if (health.repair === 'waiting-for-server') {
           this.effects.push({ type: 'heartbeat' }, { type: 'check-servers' });
@@ -168,6 +186,7 @@ class Stepper {
   /** Adopts the mount when it is there (no remount), mounts it when it is not. */
   private onStartPresence(presence: Presence): void {
     if (presence.kind === 'mounted') {
+      this.set({ device: presence.device });
       if (presence.server !== undefined) this.set({ health: { ...this.core.health, server: presence.server } });
       this.set({ mountedOnce: true });
       this.emit({ kind: 'server', server: presence.server });
@@ -183,17 +202,55 @@ class Stepper {
     if (this.remounting || (presence.kind === 'mounted' && this.core.probe !== undefined)) return;
     if (presence.kind === 'absent') return this.apply({ kind: 'mount-absent' });
     if (presence.kind === 'foreign') return this.apply({ kind: 'mount-foreign', reason: presence.reason });
+    this.set({ device: presence.device });
     if (this.core.daemon === undefined) this.effects.push({ type: 'find-daemon' });
     const id = this.core.nextProbeId;
     this.set({ probe: { id, overdue: false, stale: false }, nextProbeId: id + 1 });
     this.effects.push({ type: 'start-probe', id, device: presence.device, fileGeneration: this.core.fileGeneration });
     this.timer('probe-deadline', this.settings.spec.probe.timeoutMs);
+    if (this.settings.partition !== undefined) this.timer('stall', this.settings.partition.stallCheckMs);
+  }
+
+  /** A stalled probe (out `stallCheckMs`, or overdue): ask which of the daemon's servers still take a TCP connection. One check at a time. */
+  private checkDaemonServers(): void {
+    const { probe, daemon } = this.core;
+    if (this.settings.partition === undefined || probe === undefined || probe.stale || daemon === undefined || this.core.daemonDead || this.remounting) return;
+    if (this.core.serverCheck !== undefined) return;
+    this.set({ serverCheck: probe.id });
+    this.effects.push({ type: 'check-daemon-servers', probeId: probe.id, daemon });
+  }
+
+  /**
+   * The partition lever: while the probe is still stalled, the daemon's sockets to each server that
+   * took no TCP connection are aborted, but only when another server did (that one can take over;
+   * with every server silent, aborting helps nothing) and at most once per server per
+   * `abortMinIntervalMs`. A server that answers is never aborted: a busy brick still completes the
+   * handshake.
+   */
+  private onServersChecked(probeId: number, servers: readonly ServerAnswer[]): void {
+    if (this.core.serverCheck !== probeId) return;
+    this.set({ serverCheck: undefined });
+    const { partition } = this.settings;
+    const { daemon, probe } = this.core;
+    const stillStalled = (probe?.id === probeId && !probe.stale) || this.core.health.state === 'hung';
+    if (partition === undefined || daemon === undefined || this.remounting || this.core.daemonDead || !stillStalled) return;
+    const answering = servers.filter((server) => server.answered).map((server) => server.ip);
+    if (answering.length === 0) return;
+    for (const server of servers) {
+      if (server.answered) continue;
+      const last = this.core.socketAborts[server.ip];
+      if (last !== undefined && this.env.now - last < partition.abortMinIntervalMs) continue;
+      this.set({ socketAborts: { ...this.core.socketAborts, [server.ip]: this.env.now } });
+      this.effects.push({ type: 'abort-sockets', daemon, ip: server.ip });
+      this.emit({ kind: 'abort', target: 'server-sockets', reason: 'server_unreachable', detail: `${server.ip} took no TCP connection while ${answering.join(', ')} did and a probe was stalled: the FUSE daemon's sockets to it were aborted` });
+    }
   }
 
   private onProbeResult(input: Extract<CoreInput, { kind: 'probe-result' }>): void {
     const { probe } = this.core;
     if (probe === undefined || probe.id !== input.id || probe.overdue) return;
     this.cancel('probe-deadline');
+    if (this.settings.partition !== undefined) this.cancel('stall');
     if (probe.stale) return; // started before a remount: about the old mount
     const { result } = input;
     this.effects.push({ type: 'heartbeat' });
@@ -202,10 +259,31 @@ class Stepper {
     // a probe file left in GlusterFS split-brain answers EIO forever, across remounts: use a new one
     if ((result.step === 'write' || result.step === 'read') && result.verdict === 'bad') this.set({ fileGeneration: this.core.fileGeneration + 1 });
     this.set({ bricksDown: input.bricks.filter((brick) => !brick.connected).map((brick) => brick.name) });
+    if (!input.daemonAlive && this.core.daemon !== undefined) this.set({ daemonDead: true });
     if (this.core.daemon !== undefined) this.emit({ kind: 'daemon-rss', bytes: input.daemonAlive ? input.daemonRssBytes : undefined });
-    const weighed = weighProbe(result, input.bricks, this.settings.spec.probe.slowMs, input.daemonAlive);
+    const weighed = this.weighStuckRequest(weighProbe(result, input.bricks, this.settings.spec.probe.slowMs, input.daemonAlive));
     if (weighed.signal.verdict === 'hard' || weighed.signal.verdict === 'bad') this.noteServerFailure(this.core.health.server);
     this.apply(weighed.signal, weighed.cause);
+  }
+
+  /** One sample of the connection's `waiting` per tick, while the mount is in place. */
+  private sampleWaiting(): void {
+    const connection = this.core.device === undefined ? undefined : connectionOfDevice(this.core.device);
+    if (this.settings.stuckRequestMs === undefined || connection === undefined || this.remounting) return;
+    this.effects.push({ type: 'read-fuse-waiting', connection });
+  }
+
+  /**
+   * A good probe while a request has been waiting on the connection for `stuckRequestMs`: the mount
+   * works for new calls, but a user's program is stuck (a replayed chunk lock). Degraded, with how long.
+   */
+  private weighStuckRequest(weighed: WeighedProbe): WeighedProbe {
+    const { stuckRequestMs } = this.settings;
+    const since = this.core.waitingSince;
+    if (stuckRequestMs === undefined || since === undefined || weighed.signal.verdict !== 'ok') return weighed;
+    const waitedMs = this.env.now - since;
+    if (waitedMs < stuckRequestMs) return weighed;
+    return { signal: { ...weighed.signal, verdict: 'soft', answered: true, reason: `stuck request: the FUSE connection has held a request for ${Math.round(waitedMs / 1_000)} s while probes pass` }, cause: 'stuck_request' };
   }
 
   private onRemountEnded(result: RemountEnd): void {
@@ -219,7 +297,7 @@ class Stepper {
         this.noteServerFailure(result.answered);
         return this.apply({ kind: 'remount-failed', reason: result.reason, serverAnswered: true });
       case 'mounted': {
-        this.set({ daemon: result.daemon });
+        this.set({ daemon: result.daemon, daemonDead: false, serverCheck: undefined, waitingSince: undefined });
         this.emit({ kind: 'server', server: result.server });
         if (result.daemon !== undefined) this.effects.push({ type: 'watch-daemon', daemon: result.daemon });
         const initial = !this.core.mountedOnce;
@@ -292,6 +370,10 @@ class Stepper {
     if (this.core.remountWaitsForProbe) this.cancel('probe-exit');
     const { avoid, kept } = avoidListOf(this.core.failedServers, this.env.now, this.settings.repair.recentFailureMs);
     this.set({ remountWaitsForProbe: false, failedServers: kept, probe: this.core.probe === undefined ? undefined : { ...this.core.probe, stale: true } });
+    // a dead daemon's connection can still hold requests (a thread of it in D state keeps /dev/fuse
+    // open): users' processes stay stuck there and the daemon never goes. Fail them first.
+    const connection = this.core.device === undefined ? undefined : connectionOfDevice(this.core.device);
+    if (this.core.daemonDead && connection !== undefined) this.effects.push({ type: 'abort-fuse-connection', connection });
     this.effects.push({ type: 'unwatch-daemon' }, { type: 'remount', avoid, ...(this.core.daemon === undefined ? {} : { daemon: this.core.daemon }) });
   }
 }

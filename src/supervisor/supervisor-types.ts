@@ -9,7 +9,8 @@ import type { ProbeRunner, ProbeVerdict } from '../probes/probe-types.js';
 import type { Resolution } from '../resolve/resolve-servers.js';
 import type { Command, MountSpec, MountState, ServerAddress, TransitionEvent } from '../types.js';
 import type { Clock } from '../clock.js';
-import type { MountEvent } from './core-types.js';
+import type { ConnectionLevers } from './connection-levers.js';
+import type { MountEvent, PartitionSettings } from './core-types.js';
 
 /** Mounting and unmounting, as the core mount path does them (src/mount/mounter.ts). */
 export interface MountOperations {
@@ -62,6 +63,12 @@ export interface SupervisorDeps {
   settleIntervalMs?: number;
   /** probe ticks land on a shared grid of this many ms (see tick-grid.ts); default: not aligned */
   tickGridMs?: number;
+  /** fusectl and socket aborts (issue 17); without them the agent never aborts a connection */
+  connections?: ConnectionLevers;
+  /** default: DEFAULTS.partition */
+  partition?: Partial<PartitionSettings>;
+  /** default: DEFAULTS.partition.stuckRequestMs */
+  stuckRequestMs?: number;
 }
 
 /** Remount policy numbers (DEFAULTS.repair). */

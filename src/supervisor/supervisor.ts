@@ -36,6 +36,10 @@ export class Supervisor {
     private readonly deps: SupervisorDeps,
   ) {
     this.settings = { spec, repair: { ...DEFAULTS.repair, ...deps.repair }, settleIntervalMs: deps.settleIntervalMs ?? DEFAULTS.probe.settleIntervalMs };
+    // the partition lever is for GlusterFS: a replica client fails over the moment its socket to
+    // the vanished server is gone (MooseFS: one hand test changed nothing, see docs/partitions.md)
+    if (deps.connections !== undefined) this.settings.stuckRequestMs = deps.stuckRequestMs ?? DEFAULTS.partition.stuckRequestMs;
+    if (deps.connections !== undefined && spec.backend === 'glusterfs') this.settings.partition = { stallCheckMs: DEFAULTS.partition.stallCheckMs, abortMinIntervalMs: DEFAULTS.partition.abortMinIntervalMs, ...deps.partition };
     this.core = createCore(deps.clock.now());
   }
 
@@ -123,10 +127,50 @@ export class Supervisor {
       case 'run-post-remount':
         void runPostRemount(spec, deps);
         return;
+      case 'read-fuse-waiting':
+        return this.feed({ kind: 'fuse-waiting', waiting: deps.connections?.readWaiting(effect.connection) });
+      case 'abort-fuse-connection':
+        return this.abortFuseConnection(effect.connection);
+      case 'check-daemon-servers':
+        void (deps.connections?.checkDaemonServers(effect.daemon) ?? Promise.resolve([]))
+          .catch((error: unknown) => {
+            deps.logger.warn({ mount: spec.name, err: error }, 'cannot check the FUSE daemon\'s servers');
+            return [];
+          })
+          .then((servers) => {
+            deps.logger.debug({ mount: spec.name, pid: effect.daemon.pid, servers }, 'servers of the stalled FUSE daemon checked');
+            this.feed({ kind: 'daemon-servers-checked', probeId: effect.probeId, servers });
+          });
+        return;
+      case 'abort-sockets':
+        void this.abortSockets(effect.daemon, effect.ip);
+        return;
       case 'emit':
+        // one line per abort, beside the transitions: `jq 'select(.event=="abort")'` lists them
+        if (effect.event.kind === 'abort') deps.logger.warn({ event: 'abort', mount: spec.name, mountpoint: spec.mountpoint, target: effect.event.target, reason: effect.event.reason }, `mount ${spec.name}: ${effect.event.detail}`);
         return deliverEvent(effect.event, spec, deps);
       case 'heartbeat':
         return deps.onProgress?.(spec.name);
+    }
+  }
+
+  /** fusectl abort of the dead daemon's connection; synchronous (kernel memory), before the remount that follows. */
+  private abortFuseConnection(connection: string): void {
+    const outcome = this.deps.connections?.abortFuseConnection(connection) ?? { kind: 'absent' as const };
+    if (outcome.kind === 'failed') this.deps.logger.warn({ mount: this.spec.name, connection }, `cannot abort the FUSE connection of the dead daemon: ${outcome.error}`);
+    else this.deps.logger.debug({ mount: this.spec.name, connection, outcome: outcome.kind }, 'FUSE connection of the dead daemon checked');
+    this.feed({ kind: 'fuse-aborted', connection, waiting: outcome.kind === 'aborted' ? outcome.waiting : 0 });
+  }
+
+  private async abortSockets(daemon: DaemonRef, ip: string): Promise<void> {
+    const { deps, spec } = this;
+    try {
+      const result = (await deps.connections?.abortServerSockets(daemon, ip)) ?? { aborted: 0, errors: [] };
+      const fields = { mount: spec.name, pid: daemon.pid, server: ip, sockets: result.aborted };
+      if (result.errors.length > 0) deps.logger.warn({ ...fields, errors: result.errors }, `some sockets of FUSE daemon ${daemon.pid} to ${ip} could not be aborted`);
+      else deps.logger.info(fields, `aborted ${result.aborted} socket(s) of FUSE daemon ${daemon.pid} to ${ip}`);
+    } catch (error) {
+      deps.logger.warn({ mount: spec.name, err: error, server: ip }, `cannot abort the sockets of FUSE daemon ${daemon.pid} to ${ip}`);
     }
   }
 

@@ -27,6 +27,11 @@ export class WriterProcess {
     this.spawned = spawnLogged({ file: process.execPath, args }, `${this.out}.err`);
   }
 
+  /** the writer's pid (to check it is not stuck in the kernel) */
+  get pid(): number | undefined {
+    return this.spawned.child.pid;
+  }
+
   /** The records so far (the writer keeps going). */
   records(): WriteRecord[] {
     return existsSync(this.out) ? parseWriteRecords(readFileSync(this.out, 'utf8')) : [];

@@ -46,6 +46,7 @@ function feedTwoMounts(metrics: HaMountMetrics): void {
   metrics.setServer('data', '10.0.0.10:24007');
   metrics.setServer('data', '10.0.0.12:24007'); // rotated: only the current server has a series
   metrics.setDaemonRss('data', 52_428_800);
+  metrics.countAbort('data', 'server_unreachable');
   metrics.describeMount('data', { backend: 'glusterfs', volume: 'rep_vol1', servers: '10.0.0.10,10.0.0.11,10.0.0.12' });
   metrics.setServersReachable('data', true);
 }
@@ -88,6 +89,8 @@ describe('metrics endpoint', () => {
     expect(reasons).toEqual(new Set(FAILURE_REASONS));
     expect(seriesOf(families, 'ha_mount_failures_total')).toHaveLength(2 * FAILURE_REASONS.length);
 
+    expect(valueOf(families, 'ha_mount_aborts_total', { mount: 'data', reason: 'server_unreachable' })).toBe(1);
+    expect(valueOf(families, 'ha_mount_aborts_total', { mount: 'home', reason: 'daemon_dead' })).toBe(0);
     expect(seriesOf(families, 'ha_mount_server')).toEqual([{ mount: 'data', server: '10.0.0.12:24007' }]);
     expect(valueOf(families, 'ha_mount_server', { mount: 'data', server: '10.0.0.12:24007' })).toBe(1);
     expect(valueOf(families, 'ha_mount_fuse_daemon_rss_bytes', { mount: 'data' })).toBe(52_428_800);

@@ -7,7 +7,7 @@ function recorder(): { metrics: MountEventMetrics; calls: unknown[][] } {
   const record = (name: string) => (...args: unknown[]): void => {
     calls.push([name, ...args]);
   };
-  return { calls, metrics: { observeProbe: record('observeProbe'), setState: record('setState'), countRemount: record('countRemount'), countFailure: record('countFailure'), setServer: record('setServer'), setDaemonRss: record('setDaemonRss') } };
+  return { calls, metrics: { observeProbe: record('observeProbe'), setState: record('setState'), countRemount: record('countRemount'), countFailure: record('countFailure'), countAbort: record('countAbort'), setServer: record('setServer'), setDaemonRss: record('setDaemonRss') } };
 }
 
 const rows: Array<[MountEvent, unknown[]]> = [
@@ -18,6 +18,7 @@ const rows: Array<[MountEvent, unknown[]]> = [
   [{ kind: 'server', server: '10.0.0.11:24007' }, ['setServer', 'data', '10.0.0.11:24007']],
   [{ kind: 'failure', cause: 'enotconn' }, ['countFailure', 'data', 'enotconn']],
   [{ kind: 'remount', cause: 'daemon_dead' }, ['countRemount', 'data', 'daemon_dead']],
+  [{ kind: 'abort', target: 'server-sockets', reason: 'server_unreachable', detail: '10.0.0.10 took no TCP connection' }, ['countAbort', 'data', 'server_unreachable']],
 ];
 
 describe('subscribeMetrics', () => {

@@ -93,8 +93,17 @@ function word(effect: CoreEffect): string {
       if (event.kind === 'probe') return `emit:probe:${event.latencyMs}`;
       if (event.kind === 'daemon-rss') return `emit:rss:${event.bytes ?? '-'}`;
       if (event.kind === 'server') return `emit:server:${event.server ?? '-'}`;
+      if (event.kind === 'abort') return `emit:abort:${event.target}:${event.reason}`;
       return `emit:${event.kind}:${event.cause}`;
     }
+    case 'read-fuse-waiting':
+      return `read-fuse-waiting:${effect.connection}`;
+    case 'abort-fuse-connection':
+      return `abort-fuse:${effect.connection}`;
+    case 'check-daemon-servers':
+      return `check-daemon-servers#${effect.probeId}:${effect.daemon.pid}`;
+    case 'abort-sockets':
+      return `abort-sockets:${effect.daemon.pid}->${effect.ip}`;
     default:
       return effect.type;
   }
@@ -249,5 +258,137 @@ describe('core: what the state keeps', () => {
   it('when a status is asked then it shows the last probe, the daemon and the bricks down', () => {
     const next = step(cores['healthy/probing']!, { ...(inputs['result:ok'] as Extract<CoreInput, { kind: 'probe-result' }>), bricks: [{ name: 'v-client-1', connected: false }] }, settings, env).core;
     expect(describeStatus(next, { name: 'data', mountpoint: '/mnt/data', backend: 'glusterfs' })).toMatchObject({ state: 'healthy', server: '10.0.0.10', daemonPid: 42, bricksDown: ['v-client-1'], lastProbe: { verdict: 'ok', latencyMs: 3 } });
+  });
+});
+
+// issue 17: the FUSE connection of a dead daemon, and the daemon's sockets to a server that vanished
+const partitionSettings: CoreSettings = { ...settings, partition: { stallCheckMs: 2_000, abortMinIntervalMs: 30_000 } };
+const onDevice = (core: MountCore): MountCore => ({ ...core, device: '0:47' });
+const pcores: Record<string, MountCore> = {
+  'healthy/idle@47': onDevice(cores['healthy/idle']!),
+  'healthy/probing@47': onDevice(cores['healthy/probing']!),
+  'healthy/checking@47': onDevice({ ...cores['healthy/probing']!, serverCheck: 7 }),
+  'healthy/checking-aborted-10s-ago': onDevice({ ...cores['healthy/probing']!, serverCheck: 7, socketAborts: { '10.0.0.10': NOW - 10_000 } }),
+  'healthy/checking-aborted-40s-ago': onDevice({ ...cores['healthy/probing']!, serverCheck: 7, socketAborts: { '10.0.0.10': NOW - 40_000 } }),
+  'healthy/checking-answered': onDevice({ ...cores['healthy/idle']!, serverCheck: 7 }),
+  'hung/checking': onDevice({ ...cores['hung/overdue']!, probe: undefined, serverCheck: 7 }),
+  'healthy/probing/daemon-dead@47': onDevice({ ...cores['healthy/probing']!, daemonDead: true }),
+  'failed/remounting/daemon-dead@47': onDevice({ ...cores['failed/remounting']!, daemonDead: true }),
+  'failed/waits-probe/daemon-dead@47': onDevice({ ...cores['failed/waits-probe']!, daemonDead: true }),
+  'failed/backing-off/daemon-dead@47': onDevice({ ...cores['failed/backing-off']!, daemonDead: true }),
+  'failed/backing-off/no-device': { ...cores['failed/backing-off']!, daemonDead: true },
+};
+const servers = (answers: Record<string, boolean>, probeId = 7): CoreInput => ({ kind: 'daemon-servers-checked', probeId, servers: Object.entries(answers).map(([ip, answered]) => ({ ip, answered })) });
+const pinputs: Record<string, CoreInput> = {
+  ...inputs,
+  stall: { kind: 'timer', timer: 'stall' },
+  'checked:.10-silent,.11-answers': servers({ '10.0.0.10': false, '10.0.0.11': true }),
+  'checked:all-answer': servers({ '10.0.0.10': true, '10.0.0.11': true }),
+  'checked:all-silent': servers({ '10.0.0.10': false, '10.0.0.11': false }),
+  'checked:other-probe': servers({ '10.0.0.10': false, '10.0.0.11': true }, 6),
+  'result:ok/daemon-dead': { kind: 'probe-result', id: 7, result: result('hard', { errno: 'ENOTCONN' }), bricks: [], daemonAlive: false },
+  'fuse-aborted:2': { kind: 'fuse-aborted', connection: '47', waiting: 2 },
+  'fuse-aborted:idle': { kind: 'fuse-aborted', connection: '47', waiting: 0 },
+};
+const ptable: Row[] = [
+  // a probe starts: a stall timer besides its deadline; the answer cancels both
+  ['healthy/idle@47', 'probe:mounted', 'healthy', ['probe#8@0:40/gen0', 'set:probe-deadline:5000', 'set:stall:2000']],
+  ['healthy/probing@47', 'result:ok', 'healthy', ['cancel:probe-deadline', 'cancel:stall', 'heartbeat', 'emit:probe:3', 'emit:rss:4096000']],
+  ['healthy/probing@47', 'stop', 'healthy', ['cancel:tick', 'cancel:probe-deadline', 'cancel:repair', 'cancel:hang', 'cancel:probe-exit', 'cancel:stall', 'unwatch-daemon', 'kill#7']],
+  // stalled: ask which servers take a TCP connection, once per probe; the deadline asks too when the stall did not
+  ['healthy/probing@47', 'stall', 'healthy', ['check-daemon-servers#7:42']],
+  ['healthy/checking@47', 'stall', 'healthy', []],
+  ['healthy/idle@47', 'stall', 'healthy', []],
+  ['healthy/probing/daemon-dead@47', 'stall', 'healthy', []],
+  ['healthy/probing@47', 'deadline', 'hung', ['kill#7', 'heartbeat', 'emit:probe:5000', 'check-daemon-servers#7:42', 'emit:healthy->hung', 'set:hang:30000']],
+  ['healthy/checking@47', 'deadline', 'hung', ['kill#7', 'heartbeat', 'emit:probe:5000', 'emit:healthy->hung', 'set:hang:30000']],
+  // the answer: abort only a silent server while another answers, at most once per 30 s, only while still stalled
+  ['healthy/checking@47', 'checked:.10-silent,.11-answers', 'healthy', ['abort-sockets:42->10.0.0.10', 'emit:abort:server-sockets:server_unreachable']],
+  ['hung/checking', 'checked:.10-silent,.11-answers', 'hung', ['abort-sockets:42->10.0.0.10', 'emit:abort:server-sockets:server_unreachable']],
+  ['healthy/checking@47', 'checked:all-answer', 'healthy', []],
+  ['healthy/checking@47', 'checked:all-silent', 'healthy', []],
+  ['healthy/checking@47', 'checked:other-probe', 'healthy', []],
+  ['healthy/checking-answered', 'checked:.10-silent,.11-answers', 'healthy', []],
+  ['healthy/checking-aborted-10s-ago', 'checked:.10-silent,.11-answers', 'healthy', []],
+  ['healthy/checking-aborted-40s-ago', 'checked:.10-silent,.11-answers', 'healthy', ['abort-sockets:42->10.0.0.10', 'emit:abort:server-sockets:server_unreachable']],
+  // a dead daemon: its FUSE connection is aborted before the remount (the runner writes `abort` only when requests wait)
+  ['healthy/idle@47', 'died:ours', 'failed', ['emit:rss:-', 'emit:healthy->failed', 'emit:failure:daemon_dead', 'abort-fuse:47', 'unwatch-daemon', 'remount avoid[] old:42']],
+  ['healthy/probing@47', 'result:ok/daemon-dead', 'failed', ['cancel:probe-deadline', 'cancel:stall', 'heartbeat', 'emit:probe:3', 'emit:rss:-', 'emit:healthy->failed', 'emit:failure:enotconn', 'kill#7', 'set:probe-exit:1000']],
+  ['failed/waits-probe/daemon-dead@47', 'exited', 'failed', ['cancel:probe-exit', 'abort-fuse:47', 'unwatch-daemon', 'remount avoid[] old:42']],
+  ['failed/backing-off/daemon-dead@47', 'repair-timer', 'failed', ['abort-fuse:47', 'unwatch-daemon', 'remount avoid[] old:42']],
+  ['failed/backing-off/no-device', 'repair-timer', 'failed', ['unwatch-daemon', 'remount avoid[] old:42']],
+  ['healthy/idle@47', 'repair-timer', 'healthy', []],
+  ['failed/remounting/daemon-dead@47', 'fuse-aborted:2', 'failed', ['emit:abort:fuse-connection:daemon_dead']],
+  ['failed/remounting/daemon-dead@47', 'fuse-aborted:idle', 'failed', []],
+  // a healthy daemon is never cut off: no fusectl abort on a remount of a live daemon
+  ['healthy/probing@47', 'result:enotconn', 'failed', ['cancel:probe-deadline', 'cancel:stall', 'heartbeat', 'emit:probe:3', 'emit:rss:4096000', 'emit:healthy->failed', 'emit:failure:enotconn', 'kill#7', 'set:probe-exit:1000']],
+];
+
+describe('core: connection aborts (issue 17), state x input', () => {
+  it.each(ptable)('when %s gets %s then %s with %j', (core, input, state, effects) => {
+    const next = step(pcores[core] ?? cores[core]!, pinputs[input]!, partitionSettings, env);
+    expect(next.core.health.state).toBe(state);
+    expect(next.effects.map(word)).toEqual(effects);
+  });
+
+  it('when the partition lever is off then a stall asks nothing and no stall timer is set', () => {
+    expect(step(pcores['healthy/probing@47']!, pinputs.stall!, settings, env).effects).toEqual([]);
+    expect(step(pcores['healthy/idle@47']!, pinputs['probe:mounted']!, settings, env).effects.map(word)).not.toContain('set:stall:2000');
+  });
+
+  it('when a server is aborted then the time is kept and the check slot frees', () => {
+    const next = step(pcores['healthy/checking@47']!, pinputs['checked:.10-silent,.11-answers']!, partitionSettings, env).core;
+    expect(next.socketAborts).toEqual({ '10.0.0.10': NOW });
+    expect(next.serverCheck).toBeUndefined();
+  });
+
+  it('when the daemon dies then the core keeps it dead until a new daemon is found or mounted', () => {
+    const dead = step(pcores['healthy/idle@47']!, pinputs['died:ours']!, partitionSettings, env).core;
+    expect(dead.daemonDead).toBe(true);
+    expect(dead.device).toBe('0:47');
+    expect(step({ ...dead, health: { ...dead.health, repair: 'remounting' } }, pinputs['ended:mounted']!, partitionSettings, env).core.daemonDead).toBe(false);
+  });
+});
+
+// issue 17 item 2: fusectl's `waiting`, sampled each tick: a request held past stuckRequestMs while probes pass is a stuck user
+const stuckSettings: CoreSettings = { ...settings, stuckRequestMs: 20_000 };
+const stuckTable: Row[] = [
+  ['healthy/idle@47', 'tick', 'healthy', ['heartbeat', 'set:tick:1000', 'read-fuse-waiting:47', 'inspect:probe']],
+  ['healthy/idle', 'tick', 'healthy', ['heartbeat', 'set:tick:1000', 'inspect:probe']],
+  ['failed/remounting/daemon-dead@47', 'tick', 'failed', ['heartbeat', 'set:tick:1000']],
+  ['stuck-25s', 'result:ok', 'degraded', ['cancel:probe-deadline', 'heartbeat', 'emit:probe:3', 'emit:rss:4096000', 'emit:healthy->degraded']],
+  ['stuck-5s', 'result:ok', 'healthy', ['cancel:probe-deadline', 'heartbeat', 'emit:probe:3', 'emit:rss:4096000']],
+  ['stuck-25s', 'result:enotconn', 'failed', ['cancel:probe-deadline', 'heartbeat', 'emit:probe:3', 'emit:rss:4096000', 'emit:healthy->failed', 'emit:failure:enotconn', 'kill#7', 'set:probe-exit:1000']],
+];
+const stuckCores: Record<string, MountCore> = {
+  // two soft probes already counted: the third makes `fall` (a stuck request is weighed like a slow probe)
+  'stuck-25s': onDevice({ ...cores['healthy/probing']!, waitingSince: NOW - 25_000, health: { ...cores['healthy/probing']!.health, badCount: 2 } }),
+  'stuck-5s': onDevice({ ...cores['healthy/probing']!, waitingSince: NOW - 5_000, health: { ...cores['healthy/probing']!.health, badCount: 2 } }),
+};
+
+describe('core: stuck requests (issue 17), state x input', () => {
+  it.each(stuckTable)('when %s gets %s then %s with %j', (core, input, state, effects) => {
+    const next = step(stuckCores[core] ?? pcores[core] ?? cores[core]!, pinputs[input]!, stuckSettings, env);
+    expect(next.core.health.state).toBe(state);
+    expect(next.effects.map(word)).toEqual(effects);
+  });
+
+  it('when a request has waited 25 s while probes pass then the mount is degraded saying how long, under the stuck_request cause', () => {
+    const next = step(stuckCores['stuck-25s']!, pinputs['result:ok']!, stuckSettings, env).core;
+    expect(next.health.reason).toBe('stuck request: the FUSE connection has held a request for 25 s while probes pass');
+    expect(next.cause).toBe('stuck_request');
+  });
+
+  it('when waiting is seen above 0 then the first sight is kept, and a 0 or an unreadable count clears it', () => {
+    const first = step(pcores['healthy/idle@47']!, { kind: 'fuse-waiting', waiting: 2 }, stuckSettings, env).core;
+    expect(first.waitingSince).toBe(NOW);
+    const later = step(first, { kind: 'fuse-waiting', waiting: 1 }, stuckSettings, { ...env, now: NOW + 1_000 }).core;
+    expect(later.waitingSince).toBe(NOW);
+    expect(step(later, { kind: 'fuse-waiting', waiting: 0 }, stuckSettings, env).core.waitingSince).toBeUndefined();
+    expect(step(later, { kind: 'fuse-waiting', waiting: undefined }, stuckSettings, env).core.waitingSince).toBeUndefined();
+  });
+
+  it('when the stuck-request check is off then a long wait changes nothing', () => {
+    expect(step(stuckCores['stuck-25s']!, pinputs['result:ok']!, settings, env).core.health.state).toBe('healthy');
   });
 });
