@@ -55,6 +55,7 @@ export function createSupervisorDeps(spec: MountSpec, options: { logger: Logger;
     probe,
     readMounts: readMountInfo,
     proc: systemProc,
+    tickGridMs: DEFAULTS.probe.tickGridMs,
     mounts: {
       mount: (target, { avoid, resolution }) => mountSpec(target, mounterDeps, { avoid, resolution }),
       unmount: async (mountpoint, { lazy }) => {

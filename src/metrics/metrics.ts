@@ -57,7 +57,7 @@ export function createMetrics(options: MetricsOptions = {}): HaMountMetrics {
   // loaded only when metrics are configured: an agent without them keeps its memory (issue 16)
   const { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } = createRequire(import.meta.url)('prom-client') as typeof import('prom-client');
   const registry = new Registry();
-  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: DEFAULTS.metrics.eventLoopPrecisionMs });
   const registers = [registry];
 
   const up = new Gauge({ name: 'ha_mount_up', help: '1 when I/O through the mount works (state healthy or degraded), else 0', labelNames: ['mount'], registers });

@@ -1,7 +1,7 @@
 import { DEFAULTS } from '../defaults.js';
 import type { Clock, TimerHandle } from '../clock.js';
-import { checkDaemon, type DaemonRef, type DaemonStatus } from './daemon.js';
-import type { ProcReader } from './proc.js';
+import { checkDaemon, judgeDaemon, type DaemonRef, type DaemonStatus } from './daemon.js';
+import type { KeptStat, ProcReader } from './proc.js';
 
 /** Stops a watch; safe to call twice. */
 export type StopWatching = () => void;
@@ -9,6 +9,8 @@ export type StopWatching = () => void;
 interface Watch {
   daemon: DaemonRef;
   proc: ProcReader;
+  /** its /proc/PID/stat kept open, when the reader can */
+  kept: KeptStat | undefined;
   onDeath(status: Exclude<DaemonStatus, 'alive'>): void;
 }
 
@@ -27,6 +29,7 @@ class DaemonPoller {
     this.timer ??= this.clock.setTimeout(() => this.poll(), this.pollMs);
     return () => {
       this.watches.delete(watch);
+      watch.kept?.close();
       if (this.watches.size === 0 && this.timer !== undefined) {
         this.clock.clearTimeout(this.timer);
         this.timer = undefined;
@@ -38,9 +41,10 @@ class DaemonPoller {
     this.timer = undefined;
     for (const watch of [...this.watches]) {
       if (!this.watches.has(watch)) continue; // stopped by an earlier death's handler
-      const status = checkDaemon(watch.daemon, watch.proc);
+      const status = watch.kept === undefined ? checkDaemon(watch.daemon, watch.proc) : judgeDaemon(watch.daemon, watch.kept.read());
       if (status === 'alive') continue;
       this.watches.delete(watch);
+      watch.kept?.close();
       watch.onDeath(status);
     }
     if (this.watches.size > 0) this.timer ??= this.clock.setTimeout(() => this.poll(), this.pollMs);
@@ -53,8 +57,9 @@ const pollers = new WeakMap<Clock, Map<number, DaemonPoller>>();
  * Watches a FUSE daemon every `pollMs` (kill(pid, 0) + /proc/PID/stat) and calls `onDeath`
  * once, as soon as it is gone, a zombie or its pid reused, so a dead client is seen within
  * ~0.1 s and not at the next probe. Node has no pidfd, and the daemon is not our child (it
- * daemonized), so polling is the way; each poll costs a syscall and a /proc read (~6 µs), and
- * every daemon watched on one clock shares one timer.
+ * daemonized), so polling is the way; each poll is one pread of its /proc/PID/stat kept open
+ * (ProcReader.keepStat; else kill(pid, 0) and a read), and every daemon watched on one clock
+ * shares one timer.
  */
 export function watchDaemon(
   daemon: DaemonRef,
@@ -66,5 +71,5 @@ export function watchDaemon(
   if (byPeriod === undefined) pollers.set(deps.clock, (byPeriod = new Map()));
   let poller = byPeriod.get(pollMs);
   if (poller === undefined) byPeriod.set(pollMs, (poller = new DaemonPoller(deps.clock, pollMs)));
-  return poller.add({ daemon, proc: deps.proc, onDeath });
+  return poller.add({ daemon, proc: deps.proc, kept: deps.proc.keepStat?.(daemon.pid), onDeath });
 }

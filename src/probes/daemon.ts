@@ -1,5 +1,5 @@
 import type { Backend } from '../backends/backend.js';
-import type { ProcReader } from './proc.js';
+import type { ProcReader, ProcStat } from './proc.js';
 
 /** The FUSE client daemon of a mount, identified by pid and start time (a reused pid has another). */
 export interface DaemonRef {
@@ -35,8 +35,16 @@ export function findDaemon(mountpoint: string, backend: Pick<Backend, 'isDaemonF
 
 /** kill(pid, 0) first (no /proc read when the pid is gone), then the /proc check. */
 export function checkDaemon(daemon: DaemonRef, proc: ProcReader): DaemonStatus {
-  if (!proc.exists(daemon.pid)) return 'gone';
-  const stat = proc.readStat(daemon.pid);
+  return judgeDaemon(daemon, readDaemonStat(daemon, proc));
+}
+
+/** The daemon's /proc/PID/stat, undefined when its pid is gone: kill(pid, 0) first, then one read. */
+export function readDaemonStat(daemon: DaemonRef, proc: ProcReader): ProcStat | undefined {
+  return proc.exists(daemon.pid) ? proc.readStat(daemon.pid) : undefined;
+}
+
+/** Whether the process whose stat this is (undefined: gone) is still the tracked daemon. Pure. */
+export function judgeDaemon(daemon: DaemonRef, stat: ProcStat | undefined): DaemonStatus {
   if (stat === undefined) return 'gone';
   if (stat.startTime !== daemon.startTime) return 'reused';
   if (stat.state === 'Z' || stat.state === 'X') return 'zombie';

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, readSync } from 'node:fs';
+import { DEFAULTS } from '../defaults.js';
 import { openLocalFile, readOwnMountInfo } from '../mount/local-path.js';
 import type { MountInfoEntry } from '../mount/mountinfo.js';
 
@@ -94,27 +95,37 @@ export function glusterLogPath(mountpoint: string, options: readonly string[]): 
 
 const FIRST_READ_MAX = 8 * 1024 * 1024; // an old log can be large; the last 8 MiB hold the current client's start
 const READ_CHUNK = 256 * 1024;
+let sharedChunk: Buffer | undefined; // reads are synchronous: one buffer serves every reader, allocated at the first read
 
-/** What a GlusterLogReader needs besides its path; both optional. */
+/** What a GlusterLogReader needs besides its path; all optional. */
 export interface GlusterLogOptions {
   /** told once per distinct reason why the log is not read (a FIFO, a network mount, an unsafe folder) */
   warn?(message: string): void;
-  /** mountinfo to judge the path by; default: read /proc/self/mountinfo at each poll */
+  /** mountinfo to judge the path by; default: read /proc/self/mountinfo at each (re)open */
   readMounts?(): readonly MountInfoEntry[];
+  /** ms clock for the re-open cadence; default Date.now */
+  now?(): number;
+  /** how long an opened log is polled through its fd before its path is walked again; default DEFAULTS.probe.logReopenMs */
+  reopenMs?: number;
 }
 
 /**
  * Reads a GlusterFS client log incrementally by offset, in this process, so it must never block:
  * the path is refused (and nothing read) when it lies on a network or FUSE mount, runs through a
  * folder others can change, or is not a regular file (a FIFO would block open and read); it is
- * opened O_NONBLOCK|O_NOFOLLOW (see src/mount/local-path.ts). Starts over when the file shrank or
- * was replaced (rotated); a missing file is no news.
+ * opened O_NONBLOCK|O_NOFOLLOW (see src/mount/local-path.ts). The fd stays open: a poll is one
+ * fstat, and reads only when the file grew; the path is walked and opened again every `reopenMs`
+ * (and when the file was removed), which is when a rotation is seen. Starts over when the file
+ * shrank or was replaced (rotated); a missing file is no news.
  */
 export class GlusterLogReader {
   private offset: number | undefined;
   private inode: number | undefined;
   private partial = '';
   private refused: string | undefined;
+  private fd: number | undefined;
+  private openedAt = 0;
+  private closed = false;
   readonly tracker = new BrickTracker();
 
   constructor(
@@ -124,37 +135,60 @@ export class GlusterLogReader {
 
   /** Reads what was appended since the last call and returns the bricks now down. */
   poll(): BrickStatus[] {
-    let fd: number;
-    try {
-      fd = openLocalFile('the GlusterFS client log', this.path, { trustedFolders: true, entries: (this.options.readMounts ?? readOwnMountInfo)() });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.tracker.downBricks();
-      this.refuse(`brick state is not read: ${(error as Error).message}`);
-      return [];
+    if (this.closed) return [];
+    const now = (this.options.now ?? Date.now)();
+    if (this.fd !== undefined && now - this.openedAt >= (this.options.reopenMs ?? DEFAULTS.probe.logReopenMs)) this.release();
+    let stats = this.fd === undefined ? undefined : fstatSync(this.fd);
+    if (stats !== undefined && stats.nlink === 0) {
+      this.release(); // removed: the client writes to a new file at the path
+      stats = undefined;
     }
-    this.refused = undefined;
-    try {
-      const stats = fstatSync(fd);
-      if (this.offset === undefined) this.offset = Math.max(0, stats.size - FIRST_READ_MAX);
-      if (stats.size < this.offset || (this.inode !== undefined && stats.ino !== this.inode)) {
-        this.offset = 0;
-        this.partial = '';
+    if (this.fd === undefined) {
+      try {
+        this.fd = openLocalFile('the GlusterFS client log', this.path, { trustedFolders: true, entries: (this.options.readMounts ?? readOwnMountInfo)() });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.tracker.downBricks();
+        this.refuse(`brick state is not read: ${(error as Error).message}`);
+        return [];
       }
-      this.inode = stats.ino;
-      const buffer = Buffer.alloc(READ_CHUNK);
-      while (this.offset < stats.size) {
-        const read = readSync(fd, buffer, 0, Math.min(READ_CHUNK, stats.size - this.offset), this.offset);
-        if (read <= 0) break;
-        this.offset += read;
-        const text = this.partial + buffer.subarray(0, read).toString('utf8');
-        const lastNewline = text.lastIndexOf('\n');
-        this.partial = text.slice(lastNewline + 1);
-        if (lastNewline >= 0) this.tracker.feed(text.slice(0, lastNewline));
-      }
-    } finally {
-      closeSync(fd);
+      this.openedAt = now;
+      this.refused = undefined;
+      stats = fstatSync(this.fd);
     }
+    if (stats === undefined) return this.tracker.downBricks();
+    this.readNew(this.fd, stats.size, stats.ino);
     return this.tracker.downBricks();
+  }
+
+  /** Closes the kept fd for good: later polls read nothing (a probe may answer after its mount's supervisor stopped). */
+  close(): void {
+    this.closed = true;
+    this.release();
+  }
+
+  private release(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private readNew(fd: number, size: number, inode: number): void {
+    if (this.offset === undefined) this.offset = Math.max(0, size - FIRST_READ_MAX);
+    if (size < this.offset || (this.inode !== undefined && inode !== this.inode)) {
+      this.offset = 0;
+      this.partial = '';
+    }
+    this.inode = inode;
+    if (this.offset >= size) return;
+    const buffer = (sharedChunk ??= Buffer.allocUnsafe(READ_CHUNK));
+    while (this.offset < size) {
+      const read = readSync(fd, buffer, 0, Math.min(READ_CHUNK, size - this.offset), this.offset);
+      if (read <= 0) break;
+      this.offset += read;
+      const text = this.partial + buffer.subarray(0, read).toString('utf8');
+      const lastNewline = text.lastIndexOf('\n');
+      this.partial = text.slice(lastNewline + 1);
+      if (lastNewline >= 0) this.tracker.feed(text.slice(0, lastNewline));
+    }
   }
 
   private refuse(message: string): void {

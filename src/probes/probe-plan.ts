@@ -17,14 +17,23 @@ export interface ProbePaths {
   lookup: string;
 }
 
-/** The paths of one probe; `nonce` makes the lookup name new each time. Pure. */
+const fileHashes = new Map<string, string>(); // one per mountpoint: the hash is the same at every probe
+
+/** The first 12 hex of the mountpoint's sha256, computed once per mountpoint. */
+function mountpointHash(mountpoint: string): string {
+  let hash = fileHashes.get(mountpoint);
+  if (hash === undefined) fileHashes.set(mountpoint, (hash = createHash('sha256').update(mountpoint).digest('hex').slice(0, 12)));
+  return hash;
+}
+
+/** The paths of one probe; `nonce` makes the lookup name new each time. Pure (the hash is memoised). */
 export function buildProbePaths(target: ProbeTarget, nonce: string): ProbePaths {
   const base = target.mountpoint === '/' ? '' : target.mountpoint;
   const folder = `${base}/${DEFAULTS.probe.folder}`;
   const hostFolder = `${folder}/${target.host}`;
   const generation = target.fileGeneration ? `-${target.fileGeneration}` : '';
   const check = target.forCheck ? '-check' : '';
-  const fileName = `probe-${createHash('sha256').update(target.mountpoint).digest('hex').slice(0, 12)}${generation}${check}`;
+  const fileName = `probe-${mountpointHash(target.mountpoint)}${generation}${check}`;
   return { mountpoint: target.mountpoint, folder, hostFolder, file: `${hostFolder}/${fileName}`, fileName, lookup: `${base}/.ha-mount-lookup-${nonce}` };
 }
 

@@ -1,4 +1,5 @@
-import { checkDaemon } from '../probes/daemon.js';
+import { judgeDaemon, readDaemonStat, type DaemonRef } from '../probes/daemon.js';
+import type { ProcStat } from '../probes/proc.js';
 import type { ProbeResult } from '../probes/probe-types.js';
 import type { MountSpec, TransitionEvent } from '../types.js';
 import type { CoreInput, MountCore, MountEvent } from './core-types.js';
@@ -14,8 +15,16 @@ export function probeErrorResult(error: unknown): ProbeResult {
  * A probe's answer with the side signals read at that moment (kernel memory and the client log,
  * never the mount): the bricks down, whether the daemon still runs and its RSS.
  */
-export async function observeProbe(id: number, result: ProbeResult, core: MountCore, bricks: BrickSource | undefined, deps: Pick<SupervisorDeps, 'proc' | 'logger'>, name: string): Promise<Extract<CoreInput, { kind: 'probe-result' }>> {
-  deps.logger.debug({ mount: name, verdict: result.verdict, latencyMs: Math.round(result.latencyMs), detail: result.detail }, 'probe');
+export async function observeProbe(
+  id: number,
+  result: ProbeResult,
+  core: MountCore,
+  bricks: BrickSource | undefined,
+  deps: Pick<SupervisorDeps, 'proc' | 'logger'>,
+  name: string,
+  readStat: (daemon: DaemonRef) => ProcStat | undefined = (daemon) => readDaemonStat(daemon, deps.proc),
+): Promise<Extract<CoreInput, { kind: 'probe-result' }>> {
+  if (deps.logger.isLevelEnabled('debug')) deps.logger.debug({ mount: name, verdict: result.verdict, latencyMs: Math.round(result.latencyMs), detail: result.detail }, 'probe');
   let down: Awaited<ReturnType<BrickSource['poll']>> = [];
   try {
     down = (await bricks?.poll()) ?? [];
@@ -23,8 +32,9 @@ export async function observeProbe(id: number, result: ProbeResult, core: MountC
     deps.logger.warn({ mount: name, err: error }, 'cannot read the client log for brick state');
   }
   const { daemon } = core;
-  const daemonAlive = daemon === undefined || checkDaemon(daemon, deps.proc) === 'alive';
-  const rssPages = daemon !== undefined && daemonAlive ? (deps.proc.readStat(daemon.pid)?.rssPages ?? 0) : undefined;
+  const stat = daemon === undefined ? undefined : readStat(daemon); // one read: alive, and its RSS
+  const daemonAlive = daemon === undefined || judgeDaemon(daemon, stat) === 'alive';
+  const rssPages = daemon !== undefined && daemonAlive ? (stat?.rssPages ?? 0) : undefined;
   return { kind: 'probe-result', id, result, bricks: down, daemonAlive, ...(rssPages === undefined ? {} : { daemonRssBytes: rssPages * 4096 }) };
 }
 

@@ -23,6 +23,8 @@ export interface MountOperations {
 /** The GlusterFS client log (or nothing, for other backends): bricks currently down. */
 export interface BrickSource {
   poll(): BrickStatus[] | Promise<BrickStatus[]>;
+  /** releases what it keeps open (the log's fd); called when the supervisor stops */
+  close?(): void;
 }
 
 /** Everything a supervisor touches, injected: tests run it on a fake clock with fake probes. */
@@ -59,6 +61,8 @@ export interface SupervisorDeps {
   repair?: Partial<RepairSettings>;
   /** probe cadence right after a (re)mount, until healthy; default DEFAULTS.probe.settleIntervalMs */
   settleIntervalMs?: number;
+  /** probe ticks land on a shared grid of this many ms (see tick-grid.ts); default: not aligned */
+  tickGridMs?: number;
   /** fusectl and socket aborts (issue 17); without them the agent never aborts a connection */
   connections?: ConnectionLevers;
   /** default: DEFAULTS.partition */

@@ -1,5 +1,6 @@
 import { DEFAULTS } from '../defaults.js';
-import { findDaemon, type DaemonRef } from '../probes/daemon.js';
+import { findDaemon, readDaemonStat, type DaemonRef } from '../probes/daemon.js';
+import type { KeptStat, ProcStat } from '../probes/proc.js';
 import { watchDaemon, type StopWatching } from '../probes/daemon-watcher.js';
 import type { RunningProbe } from '../probes/probe-types.js';
 import { describeFirstAnswer } from '../resolve/first-answer.js';
@@ -10,6 +11,7 @@ import type { CoreEffect, CoreInput, CoreSettings, MountCore, TimerName } from '
 import { presenceOf } from './presence.js';
 import { deliverEvent, observeProbe, probeErrorResult } from './observe.js';
 import { runPostRemount, runRemount } from './remount.js';
+import { alignTickDelay } from './tick-grid.js';
 import type { BrickSource, MountStatus, SupervisorDeps } from './supervisor-types.js';
 
 /**
@@ -24,6 +26,8 @@ export class Supervisor {
   private readonly probes = new Map<number, RunningProbe>();
   private stopWatching: StopWatching | undefined;
   private bricks: BrickSource | undefined;
+  /** the daemon's /proc/PID/stat kept open for the read after each probe */
+  private daemonStat: { daemon: DaemonRef; kept: KeptStat | undefined } | undefined;
   private readonly queue: CoreInput[] = [];
   private draining = false;
 
@@ -52,6 +56,9 @@ export class Supervisor {
   /** Stops timers and watches; kills a probe in flight without waiting for it. Leaves the mount as it is. */
   stop(): void {
     this.feed({ kind: 'stop' });
+    this.bricks?.close?.();
+    this.daemonStat?.kept?.close();
+    this.daemonStat = undefined;
   }
 
   /** The mount's status for status.json and `ha-mount status`. */
@@ -99,10 +106,11 @@ export class Supervisor {
         return;
       case 'set-timer': {
         this.clearTimer(effect.timer);
+        const delayMs = effect.timer === 'tick' ? alignTickDelay(deps.clock.now(), effect.delayMs, deps.tickGridMs) : effect.delayMs;
         const handle = deps.clock.setTimeout(() => {
           this.timers.delete(effect.timer);
           this.feed({ kind: 'timer', timer: effect.timer });
-        }, effect.delayMs);
+        }, delayMs);
         this.timers.set(effect.timer, handle);
         return;
       }
@@ -177,11 +185,21 @@ export class Supervisor {
     this.probes.set(id, probe);
     const answered = probe.result
       .catch(probeErrorResult)
-      .then(async (result) => this.feed(await observeProbe(id, result, this.core, this.bricks, this.deps, this.spec.name)));
+      .then(async (result) => this.feed(await observeProbe(id, result, this.core, this.bricks, this.deps, this.spec.name, (daemon) => this.readDaemonStat(daemon))));
     void Promise.all([probe.exited, answered]).then(() => {
       this.probes.delete(id);
       this.feed({ kind: 'probe-exited', id });
     });
+  }
+
+  /** One pread of the daemon's /proc/PID/stat kept open (opened again for another daemon), else kill(pid, 0) and a read. */
+  private readDaemonStat(daemon: DaemonRef): ProcStat | undefined {
+    let current = this.daemonStat;
+    if (current?.daemon.pid !== daemon.pid || current.daemon.startTime !== daemon.startTime) {
+      current?.kept?.close();
+      current = this.daemonStat = { daemon, kept: this.deps.proc.keepStat?.(daemon.pid) };
+    }
+    return current.kept === undefined ? readDaemonStat(daemon, this.deps.proc) : current.kept.read();
   }
 }
 

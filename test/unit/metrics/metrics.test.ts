@@ -1,5 +1,7 @@
 import parsePrometheusTextFormat, { type ParsedFamily } from 'parse-prometheus-text-format';
-import { afterEach, describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULTS } from '../../../src/defaults.js';
 import { FAILURE_REASONS, toFailureReason, type FailureReason } from '../../../src/metrics/failure-reason.js';
 import { createMetrics, MOUNT_STATES, type HaMountMetrics } from '../../../src/metrics/metrics.js';
 import { startMetricsServer, type MetricsServer } from '../../../src/metrics/metrics-server.js';
@@ -50,6 +52,18 @@ function feedTwoMounts(metrics: HaMountMetrics): void {
 }
 
 describe('metrics endpoint', () => {
+  it('when the process metrics start then the event loop delay is sampled every 100 ms, not prom-client\'s 10 ms', () => {
+    const perfHooks = createRequire(import.meta.url)('node:perf_hooks') as typeof import('node:perf_hooks');
+    const spy = vi.spyOn(perfHooks, 'monitorEventLoopDelay');
+    try {
+      createMetrics();
+      expect(spy).toHaveBeenCalledWith(expect.objectContaining({ resolution: DEFAULTS.metrics.eventLoopPrecisionMs }));
+      expect(DEFAULTS.metrics.eventLoopPrecisionMs).toBe(100);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('when two mounts are fed then GET /metrics parses and each family has the expected labels and values', async () => {
     const metrics = createMetrics({ processMetrics: false });
     feedTwoMounts(metrics);

@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { checkDaemon, findDaemon } from '../../../src/probes/daemon.js';
 import { watchDaemon } from '../../../src/probes/daemon-watcher.js';
-import { parseProcStat, systemProc } from '../../../src/probes/proc.js';
+import { parseProcStat, parseProcStatBytes, systemProc } from '../../../src/probes/proc.js';
 import { fakeBackend, FakeClock, FakeProc } from '../supervisor/fakes.js';
 
 describe('parseProcStat', () => {
@@ -9,6 +11,28 @@ describe('parseProcStat', () => {
     const fields = Array.from({ length: 50 }, (_, index) => String(index + 3));
     const text = `1234 (glusterfs (fuse) x) ${['S', ...fields.slice(1)].join(' ')}`;
     expect(parseProcStat(text)).toEqual({ state: 'S', startTime: 22, rssPages: 24 });
+  });
+
+  it('when parsed from bytes then the fields equal the string parse, for a name with spaces and parentheses too', () => {
+    const fields = Array.from({ length: 50 }, (_, index) => String(index * 7 + 3));
+    const text = `1234 (glusterfs (fuse) x) ${['D', ...fields.slice(1)].join(' ')}\n`;
+    const bytes = Buffer.from(text);
+    expect(parseProcStatBytes(bytes, bytes.length)).toEqual(parseProcStat(text));
+    expect(parseProcStatBytes(bytes, bytes.length)).toEqual({ state: 'D', startTime: 19 * 7 + 3, rssPages: 21 * 7 + 3 });
+    expect(parseProcStatBytes(bytes, 20)).toBeUndefined();
+  });
+
+  it('when a kept stat is read then it matches readStat, and once the process is reaped it reads undefined', async () => {
+    const child = spawn('sleep', ['30']);
+    const pid = child.pid!;
+    const kept = systemProc.keepStat!(pid)!;
+    expect(kept.read()).toEqual(systemProc.readStat(pid));
+    expect(kept.read()?.state).toMatch(/[SR]/);
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    expect(kept.read()).toBeUndefined();
+    kept.close();
+    expect(kept.read()).toBeUndefined();
   });
 
   it('when reading this very process then its start time is stable', () => {
@@ -77,6 +101,30 @@ describe('watchDaemon', () => {
     await clock.advance(1_000);
     expect(deaths).toHaveLength(2);
     for (const stop of stops) stop();
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('when the reader can keep stat open then each poll reads the kept stat, not exists and readStat, and the death closes it', async () => {
+    const proc = new FakeProc();
+    const clock = new FakeClock();
+    const pid = proc.spawnDaemon('/mnt/data');
+    const daemon = findDaemon('/mnt/data', fakeBackend, proc)!;
+    let keptReads = 0;
+    let closed = 0;
+    let plainReads = 0;
+    const keeping = Object.assign(Object.create(proc) as FakeProc, {
+      readStat: (target: number) => (plainReads++, proc.readStat(target)),
+      keepStat: (target: number) => ({ read: () => (keptReads++, proc.exists(target) ? proc.readStat(target) : undefined), close: () => void closed++ }),
+    });
+    const deaths: string[] = [];
+    watchDaemon(daemon, { proc: keeping, clock, pollMs: 100 }, (status) => deaths.push(status));
+    await clock.advance(1_000);
+    expect(keptReads).toBe(10);
+    expect(plainReads).toBe(0);
+    proc.processes.get(pid)!.stat.state = 'Z';
+    await clock.advance(100);
+    expect(deaths).toEqual(['zombie']);
+    expect(closed).toBe(1);
     expect(clock.pending()).toBe(0);
   });
 

@@ -1,6 +1,7 @@
-import { appendFileSync, closeSync, constants, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, constants, mkdtempSync, openSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { parseMountInfo } from '../../../src/mount/mountinfo.js';
+import { readOwnMountInfo } from '../../../src/mount/local-path.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -82,6 +83,52 @@ describe('GlusterLogReader', () => {
     expect(reader.poll()).toHaveLength(1);
     writeFileSync(path, [START, connected(1)].join('\n') + '\n');
     expect(reader.poll()).toEqual([]);
+  });
+
+  it('when the log did not grow then a poll walks no path and reads no mountinfo, until the re-open time', () => {
+    dir = mkdtempSync(join(tmpdir(), 'ha-mount-glog-'));
+    const path = join(dir, 'mnt-data.log');
+    writeFileSync(path, [START, ...GRAPH, connected(0), disconnected(1)].join('\n') + '\n');
+    let now = 0;
+    let mountReads = 0;
+    const reader = new GlusterLogReader(path, { now: () => now, reopenMs: 10_000, readMounts: () => (mountReads++, readOwnMountInfo()) });
+    for (let poll = 0; poll < 5; poll += 1, now += 1_000) expect(reader.poll().map((brick) => brick.name)).toEqual(['rep_vol1-client-1']);
+    expect(mountReads).toBe(1);
+    appendFileSync(path, connected(1) + '\n');
+    expect(reader.poll()).toEqual([]); // growth is read through the kept fd
+    expect(mountReads).toBe(1);
+    now = 10_000;
+    reader.poll();
+    expect(mountReads).toBe(2);
+    reader.close();
+  });
+
+  it('when the log is rotated (renamed, a new file written) then the new file is read after the re-open time', () => {
+    dir = mkdtempSync(join(tmpdir(), 'ha-mount-glog-'));
+    const path = join(dir, 'mnt-data.log');
+    writeFileSync(path, [START, ...GRAPH, connected(0), connected(1)].join('\n') + '\n');
+    let now = 0;
+    const reader = new GlusterLogReader(path, { now: () => now, reopenMs: 10_000 });
+    expect(reader.poll()).toEqual([]);
+    renameSync(path, `${path}.1`);
+    writeFileSync(path, [START, ...GRAPH, connected(0), disconnected(1)].join('\n') + '\n');
+    now = 9_999;
+    expect(reader.poll()).toEqual([]);
+    now = 10_000;
+    expect(reader.poll().map((brick) => brick.name)).toEqual(['rep_vol1-client-1']);
+    reader.close();
+  });
+
+  it('when the log is removed and written anew then the next poll reads the new file', () => {
+    dir = mkdtempSync(join(tmpdir(), 'ha-mount-glog-'));
+    const path = join(dir, 'mnt-data.log');
+    writeFileSync(path, [START, ...GRAPH, connected(0), connected(1)].join('\n') + '\n');
+    const reader = new GlusterLogReader(path, { now: () => 0 });
+    expect(reader.poll()).toEqual([]);
+    unlinkSync(path);
+    writeFileSync(path, [START, ...GRAPH, disconnected(0), connected(1)].join('\n') + '\n');
+    expect(reader.poll().map((brick) => brick.name)).toEqual(['rep_vol1-client-0']);
+    reader.close();
   });
 
   it('when the log does not exist then no brick is down', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readMountInfo } from '../../../src/mount/mountinfo.js';
+import { parseMountInfo, readMountInfo, readMountInfoText } from '../../../src/mount/mountinfo.js';
 
 describe('readMountInfo', () => {
   it('when the mount table has not changed then the same frozen parse is returned, without parsing again', () => {
@@ -9,5 +9,17 @@ describe('readMountInfo', () => {
     expect(second).toBe(first);
     expect(Object.isFrozen(first)).toBe(true);
     expect(first.some((entry) => entry.mountpoint === '/')).toBe(true);
+  });
+
+  it('when read through the kept fd again and again then it equals a fresh read of the file each time', () => {
+    // other processes on this machine may mount between the two reads: a round retries until both agree
+    const agreeing = (): boolean => {
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        const kept = readMountInfo().map((entry) => entry.mountpoint).join('\n');
+        if (kept === parseMountInfo(readMountInfoText()).map((entry) => entry.mountpoint).join('\n')) return true;
+      }
+      return false;
+    };
+    for (let round = 0; round < 3; round += 1) expect(agreeing()).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { MountEvent } from '../../../src/supervisor/core-types.js';
 import { createSupervisor } from '../../../src/supervisor/supervisor.js';
 import { errnoResult, FakeWorld, makeSpec, okResult } from './fakes.js';
 
@@ -32,6 +33,38 @@ describe('supervisor on a fake clock', () => {
     expect(world.probes.started.at(-1)?.fileGeneration).toBe(1);
     expect(world.mountCalls).toBe(0);
     expect(supervisor.status()).toMatchObject({ state: 'healthy', remounts: 0 });
+    supervisor.stop();
+  });
+
+  it('when /proc stat can be kept open then each probe result reads the daemon through it, and a new daemon gets its own', async () => {
+    const world = setup();
+    const pid = world.mountNow();
+    const opened: number[] = [];
+    let closed = 0;
+    let keptReads = 0;
+    const readStat = world.proc.readStat;
+    world.proc.keepStat = (target) => {
+      opened.push(target);
+      return { read: () => (keptReads++, readStat(target)), close: () => void closed++ };
+    };
+    let plainReads = 0;
+    world.proc.readStat = (target) => (plainReads++, readStat(target));
+    const rss: (number | undefined)[] = [];
+    const supervisor = createSupervisor(world.spec, { ...world.deps(), onEvent: (_mount: string, event: MountEvent) => void (event.kind === 'daemon-rss' && rss.push(event.bytes)) });
+    supervisor.start();
+    await world.clock.advance(1_500);
+    const plainAtStart = plainReads;
+    await world.clock.advance(4_000);
+    expect(plainReads).toBe(plainAtStart); // steady probing reads no /proc file anew
+    expect(rss.length).toBeGreaterThanOrEqual(4);
+    expect(rss.every((bytes) => bytes === 1_000 * 4096)).toBe(true);
+    expect(opened.filter((target) => target === pid)).toHaveLength(2); // the daemon watch's and the probe results'
+    expect(keptReads).toBeGreaterThanOrEqual(50 + rss.length);
+    world.proc.kill(pid);
+    await world.clock.advance(2_000);
+    expect(world.mountCalls).toBe(1);
+    expect(opened.filter((target) => target !== pid).length).toBeGreaterThanOrEqual(1);
+    expect(closed).toBeGreaterThanOrEqual(2);
     supervisor.stop();
   });
 
