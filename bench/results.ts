@@ -109,8 +109,9 @@ function renderFaultTable(results: BenchResults, fault: FaultId): string[] {
   const heals = results.trials.filter((trial) => trial.fault === fault).flatMap((trial) => (trial.heal === undefined ? [] : [trial.heal]));
   if (heals.length > 0) {
     const before = heals.map((heal) => heal.before.waitedMs);
+    const after = heals.map((heal) => heal.after.waitedMs);
     const unclean = heals.filter((heal) => !heal.before.clean).length;
-    lines.push('', `Each trial began once \`gluster volume heal VOL info\` listed 0 entries on every brick (cap ${HEAL_WAIT_CAP_MS / 1_000} s): wait before the cut p50 ${formatMs(percentile(before, 50))}, max ${formatMs(Math.max(...before))}; trials that started still healing: ${unclean}/${heals.length}.`);
+    lines.push('', `Each trial began once \`gluster volume heal VOL info\` listed 0 entries on every brick (cap ${HEAL_WAIT_CAP_MS / 1_000} s): wait before the cut p50 ${formatMs(percentile(before, 50))}, max ${formatMs(Math.max(...before))}; trials that started still healing: ${unclean}/${heals.length}; heal done after the link came back p50 ${formatMs(percentile(after, 50))}, max ${formatMs(Math.max(...after))}.`);
   }
   lines.push('');
   return lines;
