@@ -3,6 +3,7 @@
 import { glusterServer } from '../src/lab/lab-access.js';
 import type { Lab, LabHost } from '../src/lab/lab-types.js';
 import type { BackendName } from '../src/types.js';
+import { type HealWait, waitForCleanHeal } from './heal.js';
 import { killDaemons, sleep } from './processes.js';
 import { isWriterHealthy, type Setup } from './setups.js';
 
@@ -16,6 +17,8 @@ export interface FaultTimes {
   observeEnd: number;
   returnAt?: number;
   detail?: string;
+  /** partition: the waits for an empty `heal info` before the cut and after the link came back */
+  heal?: { before: HealWait; after: HealWait };
 }
 
 /** How long to watch: at least `minMs` after the fault (or the return), at most `capMs`. */
@@ -86,6 +89,9 @@ export const FAULT_CLASSES: Record<FaultId, FaultClass> = {
     backend: 'glusterfs',
     clientCanAct: 'partly: the ping timeout the mount was made with bounds the block',
     async inject(lab, setups, quick) {
+      // independent partitions: a self-heal of the last trial's writes still running at the cut holds
+      // locks on the surviving brick until that server's own timeout (42 s) drops the vanished peer
+      const before = await waitForCleanHeal(lab);
       const holder = await findVipHolder(lab);
       const faultAt = Date.now();
       await lab.faults.partitionHost(holder);
@@ -96,7 +102,8 @@ export const FAULT_CLASSES: Record<FaultId, FaultClass> = {
       } finally {
         await lab.faults.healHost(holder);
       }
-      return { faultAt, observeEnd, detail: `partitioned ${holder.name}` };
+      const after = await waitForCleanHeal(lab);
+      return { faultAt, observeEnd, detail: `partitioned ${holder.name}`, heal: { before, after } };
     },
   },
   'moosefs-failover': {

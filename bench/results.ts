@@ -2,6 +2,7 @@
 // from it. Pure, so `--report-only` regenerates RESULTS.md from results.json.
 import type { AgentCost, MountFloor, MountOverhead } from './cost.js';
 import { FAULT_CLASSES, FAULT_IDS, type FaultId } from './faults.js';
+import { HEAL_WAIT_CAP_MS } from './heal.js';
 import type { MachineInfo } from './machine.js';
 import { SETUP_LABELS, SETUP_NAMES, type SetupName } from './setups.js';
 import { median, percentile } from './stats.js';
@@ -105,6 +106,13 @@ function renderFaultTable(results: BenchResults, fault: FaultId): string[] {
   const normalize = (text: string): string => text.replace(/\/[^\s),;]*/g, 'PATH').replace(/\b[0-9a-f]{12}\b/g, 'X').replace(/\d+/g, 'N');
   const details = [...new Set(results.trials.filter((trial) => trial.fault === fault).flatMap((trial) => trial.setups.flatMap((row) => (row.detectedAs === null ? [] : [`${row.setup}: ${normalize(row.detectedAs)}`]))))].slice(0, 8);
   if (details.length > 0) lines.push('', `What the watchers saw first (distinct): ${details.map((detail) => `\`${detail}\``).join('; ')}.`);
+  const heals = results.trials.filter((trial) => trial.fault === fault).flatMap((trial) => (trial.heal === undefined ? [] : [trial.heal]));
+  if (heals.length > 0) {
+    const before = heals.map((heal) => heal.before.waitedMs);
+    const after = heals.map((heal) => heal.after.waitedMs);
+    const unclean = heals.filter((heal) => !heal.before.clean).length;
+    lines.push('', `Each trial began once \`gluster volume heal VOL info\` listed 0 entries on every brick (cap ${HEAL_WAIT_CAP_MS / 1_000} s): wait before the cut p50 ${formatMs(percentile(before, 50))}, max ${formatMs(Math.max(...before))}; trials that started still healing: ${unclean}/${heals.length}; heal done after the link came back p50 ${formatMs(percentile(after, 50))}, max ${formatMs(Math.max(...after))}.`);
+  }
   lines.push('');
   return lines;
 }

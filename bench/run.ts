@@ -15,7 +15,7 @@ import { drawTimeline } from './plot.js';
 import { renderResultsMarkdown, type BenchResults } from './results.js';
 import { startSetups, stopSetups, type Setup } from './setups.js';
 import { runTrial } from './trial.js';
-import { planLanes, TrialPlan } from './lanes.js';
+import { type LaneShare, planLaneShares, REPLACEMENTS_PER_CLASS, TrialPlan } from './lanes.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 /** a trial's usual length, to start none that would overrun --until */
@@ -107,12 +107,13 @@ interface LaneState {
  * faults round-robin, trial by trial, so a run stopped at --until has every fault class at
  * about the same count.
  */
-async function runLane(state: LaneState, faults: readonly FaultId[], name: string): Promise<void> {
+async function runLane(state: LaneState, share: LaneShare, name: string): Promise<void> {
   const { results, options, workDir } = state;
+  const { faults } = share;
   let rig: GlusterRig | undefined;
   try {
     if (faults.some((fault) => FAULT_CLASSES[fault].backend === 'glusterfs')) rig = await startGlusterRig(workDir);
-    const plan = new TrialPlan(faults, options.trials);
+    const plan = new TrialPlan(faults, share.trials, REPLACEMENTS_PER_CLASS, share.firstTrial);
     rounds: for (let round = plan.nextRound(); round.length > 0; round = plan.nextRound()) {
       for (const { fault, trial } of round) {
         if (options.until !== undefined && Date.now() + TRIAL_ESTIMATE_MS[fault] > options.until) {
@@ -140,6 +141,11 @@ async function runLane(state: LaneState, faults: readonly FaultId[], name: strin
           }
         }
         const last = results.trials.findLast((candidate) => candidate.fault === fault && candidate.trial === trial);
+        if (last?.heal !== undefined) {
+          const { before, after } = last.heal;
+          progress(`${name}:   heal info empty after ${before.waitedMs} ms before the cut, ${after.waitedMs} ms after the link came back`);
+          if (!before.clean) results.notes.push(`trial ${trial} of ${fault} started on a volume still healing: \`heal info\` listed ${before.lastEntries.map((count) => count ?? '-').join('/')} entries after ${before.waitedMs} ms`);
+        }
         if (last) {
           progress(`${name}:   ${last.setups.map((row) => `${row.setup}: detect ${row.detectMs ?? '-'} ms, outage ${row.outageMs} ms${row.recovered ? '' : ' (not recovered)'}, remounts ${row.remounts}`).join('; ')}`);
         }
@@ -189,11 +195,11 @@ async function runBench(options: BenchOptions): Promise<void> {
       await stopLabTracked(lab);
     }
     saveResults(results, options.out);
-    const lanes = planLanes(options.faults, options.lanes);
-    if (lanes.length > 1) results.notes.push(`the fault classes ran in ${lanes.length} lanes at once, each on its own lab (${lanes.map((lane) => lane.join(' + ')).join('; ')}), to fit the trials in the time; the floor, cost and mount overhead were measured before, alone`);
+    const lanes = planLaneShares(options.faults, options.lanes, options.trials);
+    if (lanes.length > 1) results.notes.push(`the trials ran in ${lanes.length} lanes at once, each on its own lab (${lanes.map((lane) => `${lane.faults.join(' + ')}, trials ${lane.firstTrial}-${lane.firstTrial + lane.trials - 1}`).join('; ')}), to fit the trials in the time; the floor, cost and mount overhead were measured before, alone`);
     const stopSampling = sampleLoad();
     try {
-      await Promise.all(lanes.map((faults, index) => runLane(state, faults, `lane ${index + 1}`)));
+      await Promise.all(lanes.map((share, index) => runLane(state, share, `lane ${index + 1}`)));
     } finally {
       const load = stopSampling();
       if (load) results.machine.load = load;

@@ -39,6 +39,8 @@ export interface TrialResult {
   observeEnd: number;
   returnAt?: number;
   detail?: string;
+  /** partition: the waits for an empty `heal info` before the cut and after the link came back */
+  heal?: FaultTimes['heal'];
   setups: SetupTrial[];
   /** the writers' state over time, per setup */
   timeline: Partial<Record<SetupName, Segment[]>>;
@@ -146,6 +148,7 @@ export async function runTrial(lab: Lab, setups: readonly Setup[], fault: FaultI
   const result: TrialResult = { fault, trial, faultAt: times.faultAt, observeEnd: times.observeEnd, setups: [], timeline: {} };
   if (times.returnAt !== undefined) result.returnAt = times.returnAt;
   if (times.detail !== undefined) result.detail = times.detail;
+  if (times.heal !== undefined) result.heal = times.heal;
   for (const setup of setups) {
     const records = readWriterRecords(setup);
     result.setups.push({

@@ -104,6 +104,8 @@ export interface Lab {
   clientCommand(command: Command): Command;
   /** wraps a command so that it runs in the network namespace of a host of this lab (a fleet client, the monitor) */
   hostCommand(host: LabHost, command: Command): Command;
+  /** wraps a command so that it runs in a server host's network and mount namespaces (its glusterd's /run and /var/lib: the gluster CLI) */
+  serverCommand(host: LabHost, command: Command): Command;
   /** where the VIP is now: the host holding it, or undefined */
   vipHolder(which: 'gluster' | 'moosefs'): Promise<LabHost | undefined>;
   /** kills what the lab started (by pid), unmounts its mounts, deletes namespaces, routes, folders */

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import type { Command } from '../types.js';
 import { sweepStaleLabs, teardownRun } from './cleanup.js';
-import { type LabContext, findHost, inNetns, netnsPath } from './context.js';
+import { type LabContext, findHost, inHostNamespaces, inNetns, netnsPath } from './context.js';
 import { createFaults, findGroupVipHolder } from './faults.js';
 import { createVolume, formCluster, setUpGlusterHost } from './gluster.js';
 import { ensurePrerequisites } from './install.js';
@@ -96,6 +96,7 @@ function buildLab(ctx: LabContext, runtime: LabRuntime, stop: () => Promise<void
     ...(plan.monitor ? { monitor: toLabHost(plan.monitor) } : {}),
     clientCommand: (command: Command) => inNetns(plan.client.netns, command),
     hostCommand: (host, command) => inNetns(findHost(plan, host.name).netns, command),
+    serverCommand: (host, command) => inHostNamespaces(plan, findHost(plan, host.name), command),
     vipHolder: async (which) => {
       const holder = await findGroupVipHolder(runtime, which);
       return holder && toLabHost(holder);

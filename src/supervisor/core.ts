@@ -27,6 +27,8 @@ function causeOf(signal: HealthSignal, probeCause: string | undefined): FailureR
       return 'not_mounted';
     case 'daemon-died':
       return 'daemon_dead';
+    case 'stuck-request':
+      return 'stuck_request';
     default:
       return 'other';
   }
@@ -124,8 +126,7 @@ class Stepper {
         this.onServersChecked(input.probeId, input.servers);
         return;
       case 'fuse-waiting':
-        if (input.waiting === undefined || input.waiting === 0) this.set({ waitingSince: undefined });
-        else if (this.core.waitingSince === undefined) this.set({ waitingSince: this.env.now });
+        this.onFuseWaiting(input.waiting);
         return;
       case 'fuse-aborted':
         if (input.waiting > 0) this.emit({ kind: 'abort', target: 'fuse-connection', reason: 'daemon_dead', detail: `FUSE connection ${input.connection} of the dead daemon aborted: ${input.waiting} request(s) waiting failed` });
@@ -274,9 +275,19 @@ class Stepper {
   }
 
   /**
-   * A good probe while a request has been waiting on the connection for `stuckRequestMs`: the mount
-   * works for new calls, but a user's program is stuck (a replayed chunk lock). Degraded, with how long.
+   * A request waiting at every sample for `stuckRequestMs`: the mount works for new calls, but a
+   * user's program is stuck (a replayed chunk lock). Degraded at that sample, with how long, so the
+   * report comes within the threshold plus one interval (no `fall` probes to wait for).
    */
+  private onFuseWaiting(waiting: number | undefined): void {
+    if (waiting === undefined || waiting === 0) return this.set({ waitingSince: undefined });
+    if (this.core.waitingSince === undefined) return this.set({ waitingSince: this.env.now });
+    const waitedMs = this.env.now - this.core.waitingSince;
+    const { stuckRequestMs } = this.settings;
+    if (stuckRequestMs !== undefined && waitedMs >= stuckRequestMs) this.apply({ kind: 'stuck-request', waitedMs });
+  }
+
+  /** A good probe while a request is stuck keeps the mount degraded: it must not count toward `rise`. */
   private weighStuckRequest(weighed: WeighedProbe): WeighedProbe {
     const { stuckRequestMs } = this.settings;
     const since = this.core.waitingSince;

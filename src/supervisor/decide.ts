@@ -192,6 +192,14 @@ export function decide(health: MountHealth, signal: HealthSignal, context: Decid
       if (health.state !== 'failed' || health.repair !== 'waiting-for-server') return stay(health);
       return stay({ ...health, repair: 'remounting' }, [{ type: 'remount', reason: `${signal.server} answers again` }]);
 
+    case 'stuck-request': {
+      // only a mount whose probes pass: hung or failed already says more, a remount resets the count
+      if (health.state !== 'healthy' && health.state !== 'degraded') return stay(health);
+      const reason = `stuck request: the FUSE connection has held a request for ${Math.round(signal.waitedMs / 1_000)} s while probes pass`;
+      if (health.state === 'degraded') return stay({ ...health, reason });
+      return enter(health, 'degraded', reason, now);
+    }
+
     case 'retry-due':
       if (health.state !== 'failed' || health.repair !== 'backing-off') return stay(health);
       return stay({ ...health, repair: 'remounting' }, [{ type: 'remount', reason: `retry ${health.attempts + 1}` }]);

@@ -20,7 +20,9 @@ export type HealthSignal =
   /** the backoff delay after a failed remount is over */
   | { kind: 'retry-due' }
   /** the mount has been hung for the on-hang policy's time */
-  | { kind: 'hang-deadline' };
+  | { kind: 'hang-deadline' }
+  /** the FUSE connection has held a request at every sample for the stuck-request threshold */
+  | { kind: 'stuck-request'; waitedMs: number };
 
 /** What the supervisor runtime must do after a decision. */
 export type RepairAction =

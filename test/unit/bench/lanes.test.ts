@@ -1,7 +1,7 @@
 // Which fault classes run side by side (bench/lanes.ts).
 import { describe, expect, it } from 'vitest';
 import { FAULT_IDS } from '../../../bench/faults.js';
-import { planLanes, TrialPlan } from '../../../bench/lanes.js';
+import { planLaneShares, planLanes, TrialPlan } from '../../../bench/lanes.js';
 
 describe('planLanes', () => {
   it('when one lane is asked then every fault runs in it, in the given order', () => {
@@ -34,6 +34,24 @@ describe('planLanes', () => {
     const [lane] = planLanes(faults, 1);
     lane?.push('vip-crash');
     expect(faults).toEqual(['kill-daemon', 'vip-crash']);
+  });
+});
+
+describe('planLaneShares', () => {
+  it('when two lanes are asked for one fault class then two labs share its trials, numbered on', () => {
+    expect(planLaneShares(['vip-partition'], 2, 21)).toEqual([
+      { faults: ['vip-partition'], trials: 11, firstTrial: 1 },
+      { faults: ['vip-partition'], trials: 10, firstTrial: 12 },
+    ]);
+  });
+
+  it('when the faults already split into two lanes then each lane runs every trial of its classes', () => {
+    expect(planLaneShares([...FAULT_IDS], 2, 5).map((share) => [share.trials, share.firstTrial])).toEqual([[5, 1], [5, 1]]);
+  });
+
+  it('when one lane or one trial is asked then nothing is split', () => {
+    expect(planLaneShares(['vip-partition'], 1, 20)).toEqual([{ faults: ['vip-partition'], trials: 20, firstTrial: 1 }]);
+    expect(planLaneShares(['vip-partition'], 2, 1)).toEqual([{ faults: ['vip-partition'], trials: 1, firstTrial: 1 }]);
   });
 });
 
@@ -70,6 +88,10 @@ describe('TrialPlan', () => {
     const attempts = drive(plan, (fault) => fault === 'moosefs-failover');
     expect(attempts.filter((attempt) => attempt.startsWith('moosefs'))).toEqual(['moosefs-failover#1', 'moosefs-failover#1 again', 'moosefs-failover#1 again']);
     expect(attempts.filter((attempt) => attempt.startsWith('kill'))).toEqual(['kill-daemon#1', 'kill-daemon#2', 'kill-daemon#3']);
+  });
+
+  it('when the plan starts at a later trial number then its trials are numbered from there', () => {
+    expect(drive(new TrialPlan(['vip-partition'], 2, 3, 11), () => false)).toEqual(['vip-partition#11', 'vip-partition#12']);
   });
 
   it('when the last replacement fails then fails() says the class will not run again', () => {

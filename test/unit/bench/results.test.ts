@@ -179,6 +179,14 @@ describe('renderResultsMarkdown', () => {
     expect(markdown).not.toContain(`### ${FAULT_CLASSES['vip-crash'].title}`);
   });
 
+  it('when partition trials waited for an empty heal info then the wait and the trials that started still healing are given under the table', () => {
+    const wait = (waitedMs: number, clean = true) => ({ waitedMs, clean, lastEntries: clean ? [0, 0] : [0, 3] });
+    const partition = (index: number, beforeMs: number, clean = true): TrialResult => ({ ...trial('vip-partition', index, [row('ha-mount', { outageMs: 3_900 })]), heal: { before: wait(beforeMs, clean), after: wait(9_000) } });
+    const markdown = renderResultsMarkdown(results([partition(1, 400), partition(2, 12_000), partition(3, 120_500, false)]));
+    expect(section(markdown, `### ${FAULT_CLASSES['vip-partition'].title}`)).toContain('wait before the cut p50 12.0 s, max 120.5 s; trials that started still healing: 1/3; heal done after the link came back p50 9.00 s, max 9.00 s.');
+    expect(section(renderResultsMarkdown(data), `### ${FAULT_CLASSES['kill-daemon'].title}`)).not.toContain('heal info');
+  });
+
   it('when a fault has writes-back times then its table has that column', () => {
     const moose = section(renderResultsMarkdown(data), `### ${FAULT_CLASSES['moosefs-failover'].title}`);
     expect(moose).toContain('| not recovered in the window | writes back after servers restarted / takeover done, p50 / p95 | remounts (failed) |');

@@ -356,27 +356,56 @@ const stuckTable: Row[] = [
   ['healthy/idle@47', 'tick', 'healthy', ['heartbeat', 'set:tick:1000', 'read-fuse-waiting:47', 'inspect:probe']],
   ['healthy/idle', 'tick', 'healthy', ['heartbeat', 'set:tick:1000', 'inspect:probe']],
   ['failed/remounting/daemon-dead@47', 'tick', 'failed', ['heartbeat', 'set:tick:1000']],
-  ['stuck-25s', 'result:ok', 'degraded', ['cancel:probe-deadline', 'heartbeat', 'emit:probe:3', 'emit:rss:4096000', 'emit:healthy->degraded']],
+  // the sample that finds a request waiting for the threshold turns the mount degraded at once (no `fall` probes)
+  ['waiting-20s', 'waiting:1', 'degraded', ['emit:healthy->degraded']],
+  ['waiting-19s', 'waiting:1', 'healthy', []],
+  ['waiting-20s', 'waiting:0', 'healthy', []],
+  ['waiting-20s/degraded', 'waiting:1', 'degraded', []],
+  ['waiting-20s/hung', 'waiting:1', 'hung', []],
+  ['waiting-20s/recovering', 'waiting:1', 'recovering', []],
+  // a good probe while the request is still stuck keeps it degraded (it does not count toward `rise`)
+  ['waiting-25s/degraded/probing', 'result:ok', 'degraded', ['cancel:probe-deadline', 'heartbeat', 'emit:probe:3', 'emit:rss:4096000']],
   ['stuck-5s', 'result:ok', 'healthy', ['cancel:probe-deadline', 'heartbeat', 'emit:probe:3', 'emit:rss:4096000']],
   ['stuck-25s', 'result:enotconn', 'failed', ['cancel:probe-deadline', 'heartbeat', 'emit:probe:3', 'emit:rss:4096000', 'emit:healthy->failed', 'emit:failure:enotconn', 'kill#7', 'set:probe-exit:1000']],
 ];
+const waitingFor = (ms: number, health: Partial<MountCore['health']> = {}, probing = false): MountCore => {
+  const core = onDevice({ ...cores[probing ? 'healthy/probing' : 'healthy/idle']!, waitingSince: NOW - ms });
+  return { ...core, health: { ...core.health, ...health } };
+};
 const stuckCores: Record<string, MountCore> = {
-  // two soft probes already counted: the third makes `fall` (a stuck request is weighed like a slow probe)
+  'waiting-20s': waitingFor(20_000),
+  'waiting-19s': waitingFor(19_000),
+  'waiting-20s/degraded': waitingFor(20_000, { state: 'degraded', reason: 'slow' }),
+  'waiting-20s/hung': waitingFor(20_000, { state: 'hung', outageSince: 0 }),
+  'waiting-20s/recovering': waitingFor(20_000, { state: 'recovering', holdDownUntil: NOW + 2_000 }),
+  'waiting-25s/degraded/probing': waitingFor(25_000, { state: 'degraded', reason: 'stuck request', goodCount: 1 }, true),
   'stuck-25s': onDevice({ ...cores['healthy/probing']!, waitingSince: NOW - 25_000, health: { ...cores['healthy/probing']!.health, badCount: 2 } }),
   'stuck-5s': onDevice({ ...cores['healthy/probing']!, waitingSince: NOW - 5_000, health: { ...cores['healthy/probing']!.health, badCount: 2 } }),
 };
 
+const stuckInputs: Record<string, CoreInput> = { ...pinputs, 'waiting:1': { kind: 'fuse-waiting', waiting: 1 }, 'waiting:0': { kind: 'fuse-waiting', waiting: 0 } };
+
 describe('core: stuck requests (issue 17), state x input', () => {
   it.each(stuckTable)('when %s gets %s then %s with %j', (core, input, state, effects) => {
-    const next = step(stuckCores[core] ?? pcores[core] ?? cores[core]!, pinputs[input]!, stuckSettings, env);
+    const next = step(stuckCores[core] ?? pcores[core] ?? cores[core]!, stuckInputs[input]!, stuckSettings, env);
     expect(next.core.health.state).toBe(state);
     expect(next.effects.map(word)).toEqual(effects);
   });
 
-  it('when a request has waited 25 s while probes pass then the mount is degraded saying how long, under the stuck_request cause', () => {
-    const next = step(stuckCores['stuck-25s']!, pinputs['result:ok']!, stuckSettings, env).core;
-    expect(next.health.reason).toBe('stuck request: the FUSE connection has held a request for 25 s while probes pass');
+  it('when a request has waited 20 s at every sample while probes pass then the mount is degraded at that sample saying how long, under the stuck_request cause', () => {
+    const next = step(stuckCores['waiting-20s']!, stuckInputs['waiting:1']!, stuckSettings, env).core;
+    expect(next.health.reason).toBe('stuck request: the FUSE connection has held a request for 20 s while probes pass');
     expect(next.cause).toBe('stuck_request');
+  });
+
+  it('when a request is stuck from one sample on then the report comes at the sample one threshold later: within the threshold plus one interval', () => {
+    let core = pcores['healthy/idle@47']!;
+    let degradedAt: number | undefined;
+    for (let t = 0; t <= 25_000 && degradedAt === undefined; t += settings.spec.probe.intervalMs) {
+      core = step(core, { kind: 'fuse-waiting', waiting: 1 }, stuckSettings, { ...env, now: NOW + t }).core;
+      if (core.health.state === 'degraded') degradedAt = t;
+    }
+    expect(degradedAt).toBe(20_000);
   });
 
   it('when waiting is seen above 0 then the first sight is kept, and a 0 or an unreadable count clears it', () => {
@@ -390,5 +419,6 @@ describe('core: stuck requests (issue 17), state x input', () => {
 
   it('when the stuck-request check is off then a long wait changes nothing', () => {
     expect(step(stuckCores['stuck-25s']!, pinputs['result:ok']!, settings, env).core.health.state).toBe('healthy');
+    expect(step(stuckCores['waiting-20s']!, stuckInputs['waiting:1']!, settings, env).core.health.state).toBe('healthy');
   });
 });

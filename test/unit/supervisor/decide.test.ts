@@ -42,6 +42,7 @@ const signals: Record<string, HealthSignal> = {
   answers: { kind: 'server-answers', server: '10.0.0.2:24007' },
   retry: { kind: 'retry-due' },
   'hang-deadline': { kind: 'hang-deadline' },
+  stuck: { kind: 'stuck-request', waitedMs: 20_400 },
 };
 
 // [history, signal, next state, action types]: every state x signal
@@ -61,6 +62,7 @@ const table: Row[] = [
   ['starting', 'fail/answered', 'failed', ['retry-after']],
   ['starting', 'answers', 'starting', []],
   ['starting', 'retry', 'starting', []],
+  ['starting', 'stuck', 'starting', []],
   ['starting', 'hang-deadline', 'starting', []],
 
   ['healthy', 'ok', 'healthy', []],
@@ -77,6 +79,7 @@ const table: Row[] = [
   ['healthy', 'fail/answered', 'failed', ['retry-after']],
   ['healthy', 'answers', 'healthy', []],
   ['healthy', 'retry', 'healthy', []],
+  ['healthy', 'stuck', 'degraded', []],
   ['healthy', 'hang-deadline', 'healthy', []],
 
   ['degraded', 'ok', 'degraded', []],
@@ -93,6 +96,7 @@ const table: Row[] = [
   ['degraded', 'fail/answered', 'failed', ['retry-after']],
   ['degraded', 'answers', 'degraded', []],
   ['degraded', 'retry', 'degraded', []],
+  ['degraded', 'stuck', 'degraded', []],
   ['degraded', 'hang-deadline', 'degraded', []],
 
   ['hung', 'ok', 'hung', []],
@@ -109,6 +113,7 @@ const table: Row[] = [
   ['hung', 'fail/answered', 'failed', ['retry-after']],
   ['hung', 'answers', 'hung', []],
   ['hung', 'retry', 'hung', []],
+  ['hung', 'stuck', 'hung', []],
   ['hung', 'hang-deadline', 'failed', ['remount']],
 
   ['failed/waiting', 'ok', 'failed', []],
@@ -125,6 +130,7 @@ const table: Row[] = [
   ['failed/waiting', 'fail/answered', 'failed', ['retry-after']],
   ['failed/waiting', 'answers', 'failed', ['remount']],
   ['failed/waiting', 'retry', 'failed', []],
+  ['failed/waiting', 'stuck', 'failed', []],
   ['failed/waiting', 'hang-deadline', 'failed', []],
 
   ['failed/backing-off', 'answers', 'failed', []],
@@ -144,6 +150,7 @@ const table: Row[] = [
   ['recovering/hold-down', 'fail/answered', 'failed', ['retry-after']],
   ['recovering/hold-down', 'answers', 'recovering', []],
   ['recovering/hold-down', 'retry', 'recovering', []],
+  ['recovering/hold-down', 'stuck', 'recovering', []],
   ['recovering/hold-down', 'hang-deadline', 'recovering', []],
 ];
 
@@ -166,6 +173,19 @@ function run(start: MountHealth, signalsInOrder: HealthSignal[], ctx: Partial<De
   }
   return { health, states };
 }
+
+describe('decide: stuck request', () => {
+  it('when a healthy mount gets a stuck request then it is degraded at once, saying how long, with no fall count', () => {
+    const decision = decide(histories.healthy!, signals.stuck!, context());
+    expect(decision.health.reason).toBe('stuck request: the FUSE connection has held a request for 20 s while probes pass');
+    expect(decision.transition).toMatchObject({ from: 'healthy', to: 'degraded' });
+    expect(decision.health.outageSince).toBeUndefined();
+  });
+
+  it('when a degraded mount gets a stuck request then it stays degraded with the stuck reason', () => {
+    expect(decide(histories.degraded!, signals.stuck!, context()).health.reason).toMatch(/^stuck request: /);
+  });
+});
 
 describe('decide: fall and rise', () => {
   it('when soft signals come fall times in a row then the mount turns degraded only at the last one', () => {
