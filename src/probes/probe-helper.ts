@@ -2,6 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { DEFAULTS } from '../defaults.js';
 import {
   encodeKillRequest,
+  encodeLookupBatch,
   encodeProbeRequest,
   helperErrnoArgs,
   parseHelperLine,
@@ -30,31 +31,54 @@ export interface ProbeHelperPort {
 
 interface Flight {
   id: number;
+  request: ProbeRequest;
   pid?: number;
   ended: boolean;
   killRequested: boolean;
+  /** the batch whose child runs this lookup; undefined once it runs alone */
+  batch?: Batch;
+  /** performance.now() when it was sent alone (a lookup of a mount taken out of the batches) */
+  sentAloneAt?: number;
   end(value: ProbeEnd): void;
   exit(): void;
+}
+
+/** One child running several lookups in turn. */
+interface Batch {
+  id: number;
+  pid?: number;
+  members: Flight[];
+  timer?: NodeJS.Timeout;
 }
 
 const STDERR_CAP = 4_096;
 
 /**
  * The long-lived probe helper: one small Perl process (a few MiB) started at the first probe,
- * which forks one child per probe (well under a millisecond, against ~2 ms per spawn of the
- * ~100 MiB agent in its main thread). The helper itself never touches a mount; the agent owns
- * every deadline and asks it to kill an overdue child. Should it die, the probes in flight end
- * as failed, their orphans are killed by pid, and the next probe starts a new helper.
+ * which forks one child per write probe and one per turn's lookups (well under a millisecond,
+ * against ~2 ms per spawn of the ~100 MiB agent in its main thread). The helper itself never
+ * touches a mount; the agent owns every deadline and asks it to kill an overdue child. A batch
+ * not done within `batchDeadlineMs` is killed and its unanswered lookups run alone (see
+ * DEFAULTS.probe.batchDeadlineMs). Should the helper die, the probes in flight end as failed,
+ * their orphans are killed by pid, and the next probe starts a new helper.
  */
 export class ProbeHelper implements ProbeHelperPort {
   private child: ChildProcessWithoutNullStreams | undefined;
   private readonly flights = new Map<number, Flight>();
+  private readonly batches = new Map<number, Batch>();
+  /** mountpoints whose lookup held up a batch: probed alone until one answers within the deadline */
+  private readonly alone = new Set<string>();
   private nextId = 1;
   private stderr = '';
   /** requests of this turn of the event loop: the mounts' ticks fire together, so one pipe write carries them all */
   private outbox = '';
+  private lookups: Flight[] = [];
+  private flushing = false;
 
-  constructor(private readonly perl: string = DEFAULTS.probe.helperPerl) {}
+  constructor(
+    private readonly perl: string = DEFAULTS.probe.helperPerl,
+    private readonly batchDeadlineMs: number = DEFAULTS.probe.batchDeadlineMs,
+  ) {}
 
   run(request: ProbeRequest): HelperProbe {
     const id = this.nextId++;
@@ -64,6 +88,7 @@ export class ProbeHelper implements ProbeHelperPort {
     const exited = new Promise<void>((resolve) => (exit = resolve));
     const flight: Flight = {
       id,
+      request,
       ended: false,
       killRequested: false,
       end: (value) => {
@@ -76,13 +101,18 @@ export class ProbeHelper implements ProbeHelperPort {
     const child = this.start();
     this.flights.set(id, flight);
     if (child === undefined) this.lose(flight, `cannot start the probe helper ${this.perl}`);
-    else this.send(encodeProbeRequest(id, request));
+    else if (request.write || this.alone.has(request.mountpoint)) this.sendAlone(flight);
+    else {
+      this.lookups.push(flight);
+      this.scheduleFlush();
+    }
     return {
       end: ended,
       exited,
       kill: () => {
         flight.killRequested = true;
-        if (this.flights.get(id) === flight) this.send(encodeKillRequest(id));
+        // a lookup in a batch is not killed alone: the batch ends within its deadline, and then it
+        if (this.flights.get(id) === flight && flight.batch === undefined && !this.lookups.includes(flight)) this.send(encodeKillRequest(id));
       },
     };
   }
@@ -92,15 +122,59 @@ export class ProbeHelper implements ProbeHelperPort {
     this.child?.stdin.end();
   }
 
+  private sendAlone(flight: Flight): void {
+    flight.sentAloneAt = performance.now();
+    this.send(encodeProbeRequest(flight.id, flight.request));
+  }
+
   private send(line: string): void {
-    if (this.outbox === '') setImmediate(() => this.flush());
     this.outbox += line;
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    setImmediate(() => this.flush());
   }
 
   private flush(): void {
+    this.flushing = false;
+    const lookups = this.lookups;
+    this.lookups = [];
+    // one lookup gains nothing from a batch: it runs alone, as a write probe does
+    if (lookups.length === 1 && lookups[0] !== undefined) this.sendAlone(lookups[0]);
+    else if (lookups.length > 1) this.outbox += this.openBatch(lookups);
     const text = this.outbox;
     this.outbox = '';
     if (text !== '') this.child?.stdin.write(text);
+  }
+
+  private openBatch(members: Flight[]): string {
+    const batch: Batch = { id: this.nextId++, members };
+    for (const member of members) member.batch = batch;
+    this.batches.set(batch.id, batch);
+    batch.timer = setTimeout(() => this.overdue(batch), this.batchDeadlineMs);
+    batch.timer.unref();
+    return encodeLookupBatch(batch.id, members);
+  }
+
+  /** The batch's child is stuck in a lookup: kill it and run the lookups it did not answer alone. */
+  private overdue(batch: Batch): void {
+    batch.timer = undefined;
+    const waiting = batch.members.filter((member) => member.batch === batch && !member.ended);
+    if (waiting.length === 0) return;
+    this.send(encodeKillRequest(batch.id));
+    // the child answers in order: the first lookup without an answer is the one it is stuck in
+    const stuck = waiting[0];
+    if (stuck !== undefined) this.alone.add(stuck.request.mountpoint);
+    for (const member of waiting) {
+      // a probe killed meanwhile stays with the batch and ends with its child
+      if (member.killRequested) continue;
+      member.batch = undefined;
+      member.pid = undefined;
+      this.sendAlone(member);
+    }
   }
 
   private start(): ChildProcessWithoutNullStreams | undefined {
@@ -148,21 +222,52 @@ export class ProbeHelper implements ProbeHelperPort {
   }
 
   private onLine(line: HelperLine): void {
+    const batch = this.batches.get(line.id);
+    if (batch !== undefined) return this.onBatchLine(batch, line);
     const flight = this.flights.get(line.id);
     if (flight === undefined) return;
     if (line.kind === 'started') flight.pid = line.pid;
-    else if (line.kind === 'result') flight.end({ kind: 'report', report: line.report });
-    else {
+    else if (line.kind === 'result') {
+      // a mount probed alone rejoins the batches once its lookup answers within the deadline
+      if (flight.sentAloneAt !== undefined && performance.now() - flight.sentAloneAt <= this.batchDeadlineMs) this.alone.delete(flight.request.mountpoint);
+      flight.end({ kind: 'report', report: line.report });
+    } else if (flight.batch === undefined) {
       this.flights.delete(line.id);
-      flight.end(flight.killRequested ? { kind: 'killed' } : { kind: 'failed', message: `the probe child ended without a result (wait status ${line.status})` });
-      flight.exit();
+      this.finish(flight, `the probe child ended without a result (wait status ${line.status})`);
     }
+  }
+
+  /** `s` and `x` of a batch's child; an `r` under the batch's id is the helper's own (the fork failed): every member gets it. */
+  private onBatchLine(batch: Batch, line: HelperLine): void {
+    const members = batch.members.filter((member) => member.batch === batch);
+    if (line.kind === 'started') {
+      batch.pid = line.pid;
+      for (const member of members) member.pid = line.pid;
+    } else if (line.kind === 'result') for (const member of members) member.end({ kind: 'report', report: line.report });
+    else {
+      this.batches.delete(batch.id);
+      if (batch.timer !== undefined) clearTimeout(batch.timer);
+      for (const member of members) {
+        member.batch = undefined;
+        this.flights.delete(member.id);
+        this.finish(member, `the probe child ended without a result (wait status ${line.status})`);
+      }
+    }
+  }
+
+  /** Ends a probe whose child is gone: with its report if it gave one, else killed or failed. */
+  private finish(flight: Flight, message: string): void {
+    flight.end(flight.killRequested ? { kind: 'killed' } : { kind: 'failed', message });
+    flight.exit();
   }
 
   private onGone(child: ChildProcessWithoutNullStreams, reason: string): void {
     if (this.child !== child) return;
     this.child = undefined;
     this.outbox = ''; // requests of the probes lost below: a new helper must not run them
+    this.lookups = [];
+    for (const batch of this.batches.values()) if (batch.timer !== undefined) clearTimeout(batch.timer);
+    this.batches.clear();
     const said = this.stderr.trim().split('\n').pop();
     for (const flight of [...this.flights.values()]) this.lose(flight, said ? `${reason}: ${said}` : reason);
   }
@@ -170,6 +275,7 @@ export class ProbeHelper implements ProbeHelperPort {
   /** Ends a probe whose helper is gone; its child, if one was forked, is an orphan now: kill it by pid. */
   private lose(flight: Flight, message: string): void {
     this.flights.delete(flight.id);
+    flight.batch = undefined;
     flight.end(flight.killRequested ? { kind: 'killed' } : { kind: 'failed', message });
     if (flight.pid === undefined) {
       flight.exit();

@@ -3,9 +3,10 @@
 // environment (no PERL5LIB/PERL5OPT can reach a root process). Protocol: src/probes/probe-protocol.ts.
 //
 // The helper itself never touches a mount: it reads requests on stdin, forks one child per probe,
-// reports the child's pid, kills it when asked, reaps it and reports its exit. The child does the
-// whole probe, writes one result line (one write(2) of under 512 bytes: atomic on the shared pipe)
-// and exits. What the child guarantees, whatever the volume holds:
+// or one child per batch of lookups (src/probes/probe-helper.ts says when), reports the child's
+// pid, kills it when asked, reaps it and reports its exit. The child does the whole probe (a
+// batch child: each lookup in turn), writes one result line per probe (one write(2) of under 512
+// bytes: atomic on the shared pipe) and exits. What the child guarantees, whatever the volume holds:
 // - every step runs relative to a folder it opened with O_DIRECTORY|O_NOFOLLOW and fstat()ed:
 //   a directory on the mount's device (`.` after chdir into the mountpoint, then `.ha-mount`,
 //   then `<host>`), so no symlink, FIFO, device node or swapped folder can lead it elsewhere;
@@ -119,26 +120,41 @@ sub reap {
   }
 }
 
-sub handle {
-  my ($command, $id, @fields) = split(/ /, $_[0]);
-  return unless defined $id;
-  if ($command eq 'k') { kill('KILL', $pid_of{$id}) if defined $pid_of{$id}; return; }
-  return unless $command eq 'p' && @fields == 7;
-  my ($mode, $mount, $dev, $host, $file, $token, $nonce) = @fields;
-  $_ = pack('H*', $_) for ($mount, $host, $file, $token);
+# forks the child that runs $work; its pid is reported under $id, and later its exit
+sub spawn_child {
+  my ($id, $work) = @_;
   my $pid = fork();
   if (!defined $pid) { out("$id r errno none " . ($! + 0) . ' fork root'); out("$id x 0"); return; }
   if ($pid == 0) {
     $SIG{CHLD} = 'DEFAULT';
-    $ID = $id;
     close(STDIN);
-    probe($mode, $mount, $dev, $host, $file, $token, $nonce);
+    $work->();
     syscall($EXIT + 0, 0) if $EXIT ne '';
     exit(0);
   }
   $pid_of{$id} = $pid;
   $id_of{$pid} = $id;
   out("$id s $pid");
+}
+
+sub handle {
+  my ($command, $id, @fields) = split(/ /, $_[0]);
+  return unless defined $id;
+  if ($command eq 'k') { kill('KILL', $pid_of{$id}) if defined $pid_of{$id}; return; }
+  if ($command eq 'p' && @fields == 7) {
+    my ($mode, $mount, $dev, $host, $file, $token, $nonce) = @fields;
+    $_ = pack('H*', $_) for ($mount, $host, $file, $token);
+    spawn_child($id, sub { $ID = $id; probe($mode, $mount, $dev, $host, $file, $token, $nonce); });
+    return;
+  }
+  # a batch of lookups, one child for all, one after the other; each result line under its own ID
+  return unless $command eq 'b' && @fields >= 4 && @fields % 4 == 0;
+  spawn_child($id, sub {
+    while (my ($member, $mount, $dev, $nonce) = splice(@fields, 0, 4)) {
+      ($ID, $WHERE) = ($member, 'root');
+      probe('l', pack('H*', $mount), $dev, '', '', '', $nonce);
+    }
+  });
 }
 
 $SIG{CHLD} = sub { };

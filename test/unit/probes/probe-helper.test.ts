@@ -1,5 +1,5 @@
 // The real Perl helper on a local folder standing in for a mount.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -40,6 +40,76 @@ describe('the probe helper', () => {
     const next = helper.run(request(dir, 2));
     expect(await next.end).toMatchObject({ kind: 'report', report: { verdict: 'ok' } });
     expect(helperPid(helper)).not.toBe(first);
+  });
+
+  it('when 20 mounts ask for a lookup in the same turn then one batch child runs them and each gets its own verdict', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ha-mount-helper-'));
+    helper = new ProbeHelper();
+    const lookup = (index: number): ProbeRequest => ({ ...request(dir!, index), write: false, ...(index === 7 ? { device: '0:0' } : {}) });
+    const probes = Array.from({ length: 20 }, (_, index) => helper!.run(lookup(index)));
+    const ends = await Promise.all(probes.map((probe) => probe.end));
+    await Promise.all(probes.map((probe) => probe.exited));
+    // mount 7 claims another device: its verdict is its own, the lookups after it still answer
+    expect(ends.map((end) => (end.kind === 'report' ? end.report.verdict : end.kind))).toEqual(Array.from({ length: 20 }, (_, index) => (index === 7 ? 'unsafe' : 'ok')));
+  });
+
+  it('when a lookup holds up its batch past the deadline then the others run alone and answer, and that mount is probed alone until it answers in time', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ha-mount-helper-'));
+    const sent = join(dir, 'requests');
+    const fake = join(dir, 'fake-helper');
+    // a stand-in helper: answers every lookup at once, except those of a mount named "stuck" while
+    // it is stuck; a batch stops at it, as a child stuck in a FUSE call would; logs every request
+    writeFileSync(fake, `#!${process.execPath}
+const { appendFileSync, existsSync } = require('node:fs');
+const out = (line) => process.stdout.write(line + '\\n');
+const stuck = (hex) => Buffer.from(hex, 'hex').toString().endsWith('stuck') && !existsSync(${JSON.stringify(join(dir, 'unstuck'))});
+const batches = new Set();
+require('node:readline').createInterface({ input: process.stdin }).on('line', (line) => {
+  appendFileSync(${JSON.stringify(sent)}, line + '\\n');
+  const [command, id, ...fields] = line.split(' ');
+  if (command === 'k') { if (batches.delete(id)) out(id + ' x 9'); return; }
+  if (command === 'p') {
+    out(id + ' s 1');
+    if (!stuck(fields[1])) { out(id + ' r ok lookup 0 answered lookup'); out(id + ' x 0'); }
+    return;
+  }
+  out(id + ' s 1');
+  for (let at = 0; at < fields.length; at += 4) {
+    if (stuck(fields[at + 1])) { batches.add(id); return; }
+    out(fields[at] + ' r ok lookup 0 answered lookup');
+  }
+  out(id + ' x 0');
+});
+`);
+    chmodSync(fake, 0o755);
+    helper = new ProbeHelper(fake, 100);
+    const lookup = (name: string): ProbeRequest => ({ ...request(dir!, 0), mountpoint: join(dir!, name), write: false });
+    const names = ['a', 'b', 'stuck', 'c', 'd'];
+    const probes = names.map((name) => helper!.run(lookup(name)));
+    const verdict = async (index: number): Promise<string> => {
+      const end = await probes[index]!.end;
+      return end.kind === 'report' ? end.report.verdict : end.kind;
+    };
+    expect(await Promise.all([0, 1, 3, 4].map(verdict))).toEqual(['ok', 'ok', 'ok', 'ok']);
+    const lines = (): string[] => readFileSync(sent, 'utf8').trim().split('\n');
+    expect(lines()[0]).toMatch(/^b \d+ /);
+    // past the deadline the batch is killed and the unanswered lookups (stuck, c, d) run alone
+    expect(lines().filter((line) => line.startsWith('p ')).length).toBe(3);
+    expect(lines().some((line) => line.startsWith('k '))).toBe(true);
+    probes[2]!.kill();
+    // the next turn: the stuck mount runs alone, the others in a batch again
+    const again = ['a', 'stuck', 'b'].map((name) => helper!.run(lookup(name)));
+    await Promise.all([again[0]!.end, again[2]!.end]);
+    const turn = lines().slice(-3);
+    expect(turn.filter((line) => line.startsWith('b ')).length).toBe(1);
+    expect(turn.filter((line) => line.startsWith('p ') && line.includes(Buffer.from(join(dir, 'stuck')).toString('hex'))).length).toBe(1);
+    // once its lookup answers within the deadline, it rejoins the batches
+    writeFileSync(join(dir, 'unstuck'), '');
+    again[1]!.kill();
+    expect(await helper.run(lookup('stuck')).end).toMatchObject({ kind: 'report' });
+    const last = ['stuck', 'a'].map((name) => helper!.run(lookup(name)));
+    await Promise.all(last.map((probe) => probe.end));
+    expect(lines().at(-1)).toMatch(/^b \d+ /);
   });
 
   it('when the interpreter is missing then the probe ends as failed and names it', async () => {
