@@ -39,3 +39,32 @@ export const commandClock: Clock = {
 export function sleep(clock: Pick<Clock, 'setTimeout'>, ms: number): Promise<void> {
   return new Promise((resolve) => clock.setTimeout(resolve, ms));
 }
+
+/** One-shot timers by name: at most one pending per name. */
+export interface NamedTimers<Name> {
+  /** (re)starts timer `name`: `fire` runs once after `ms` unless the timer is cleared or set again first */
+  set(name: Name, ms: number, fire: () => void): void;
+  /** clears timer `name` when it is pending */
+  clear(name: Name): void;
+}
+
+/** Named one-shot timers on `clock`; setting a name again replaces its pending timer. */
+export function createNamedTimers<Name>(clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>): NamedTimers<Name> {
+  const handles = new Map<Name, TimerHandle>();
+  const clear = (name: Name): void => {
+    const handle = handles.get(name);
+    if (handle !== undefined) clock.clearTimeout(handle);
+    handles.delete(name);
+  };
+  return {
+    set(name, ms, fire) {
+      clear(name);
+      const handle = clock.setTimeout(() => {
+        handles.delete(name);
+        fire();
+      }, ms);
+      handles.set(name, handle);
+    },
+    clear,
+  };
+}

@@ -1,5 +1,5 @@
 import type { Backend } from '../backends/backend.js';
-import type { ProcReader, ProcStat } from './proc.js';
+import type { KeptStat, ProcReader, ProcStat } from './proc.js';
 
 /** The FUSE client daemon of a mount, identified by pid and start time (a reused pid has another). */
 export interface DaemonRef {
@@ -41,6 +41,32 @@ export function checkDaemon(daemon: DaemonRef, proc: ProcReader): DaemonStatus {
 /** The daemon's /proc/PID/stat, undefined when its pid is gone: kill(pid, 0) first, then one read. */
 export function readDaemonStat(daemon: DaemonRef, proc: ProcReader): ProcStat | undefined {
   return proc.exists(daemon.pid) ? proc.readStat(daemon.pid) : undefined;
+}
+
+/** Reads one daemon's /proc/PID/stat at a time through a file kept open between reads. */
+export interface DaemonStatReader {
+  /** one pread of the kept stat (opened again for another daemon), else kill(pid, 0) and a read */
+  read(daemon: DaemonRef): ProcStat | undefined;
+  /** closes the kept stat; a later read opens it again */
+  close(): void;
+}
+
+/** A reader that keeps the last daemon's /proc/PID/stat open (when `proc` can) and reopens it for another daemon. */
+export function createDaemonStatReader(proc: ProcReader): DaemonStatReader {
+  let current: { daemon: DaemonRef; kept: KeptStat | undefined } | undefined;
+  return {
+    read(daemon) {
+      if (current?.daemon.pid !== daemon.pid || current.daemon.startTime !== daemon.startTime) {
+        current?.kept?.close();
+        current = { daemon, kept: proc.keepStat?.(daemon.pid) };
+      }
+      return current.kept === undefined ? readDaemonStat(daemon, proc) : current.kept.read();
+    },
+    close() {
+      current?.kept?.close();
+      current = undefined;
+    },
+  };
 }
 
 /** Whether the process whose stat this is (undefined: gone) is still the tracked daemon. Pure. */

@@ -1,11 +1,11 @@
 import { DEFAULTS } from '../defaults.js';
-import { findDaemon, readDaemonStat, type DaemonRef } from '../probes/daemon.js';
-import type { KeptStat, ProcStat } from '../probes/proc.js';
+import { createDaemonStatReader, findDaemon, type DaemonStatReader } from '../probes/daemon.js';
 import { watchDaemon, type StopWatching } from '../probes/daemon-watcher.js';
 import type { RunningProbe } from '../probes/probe-types.js';
 import { describeFirstAnswer } from '../resolve/first-answer.js';
 import type { MountSpec } from '../types.js';
-import type { TimerHandle } from '../clock.js';
+import { createNamedTimers, type NamedTimers } from '../clock.js';
+import { abortFuseConnection, abortSockets, checkDaemonServers, leverSettings } from './connection-effects.js';
 import { createCore, describeStatus, step } from './core.js';
 import type { CoreEffect, CoreInput, CoreSettings, MountCore, TimerName } from './core-types.js';
 import { presenceOf } from './presence.js';
@@ -22,12 +22,12 @@ import type { BrickSource, MountStatus, SupervisorDeps } from './supervisor-type
 export class Supervisor {
   private core: MountCore;
   private readonly settings: CoreSettings;
-  private readonly timers = new Map<TimerName, TimerHandle>();
+  private readonly timers: NamedTimers<TimerName>;
   private readonly probes = new Map<number, RunningProbe>();
   private stopWatching: StopWatching | undefined;
   private bricks: BrickSource | undefined;
   /** the daemon's /proc/PID/stat kept open for the read after each probe */
-  private daemonStat: { daemon: DaemonRef; kept: KeptStat | undefined } | undefined;
+  private readonly daemonStat: DaemonStatReader;
   private readonly queue: CoreInput[] = [];
   private draining = false;
 
@@ -35,11 +35,9 @@ export class Supervisor {
     readonly spec: MountSpec,
     private readonly deps: SupervisorDeps,
   ) {
-    this.settings = { spec, repair: { ...DEFAULTS.repair, ...deps.repair }, settleIntervalMs: deps.settleIntervalMs ?? DEFAULTS.probe.settleIntervalMs };
-    // the partition lever is for GlusterFS: a replica client fails over the moment its socket to
-    // the vanished server is gone (MooseFS: one hand test changed nothing, see docs/partitions.md)
-    if (deps.connections !== undefined) this.settings.stuckRequestMs = deps.stuckRequestMs ?? DEFAULTS.partition.stuckRequestMs;
-    if (deps.connections !== undefined && spec.backend === 'glusterfs') this.settings.partition = { stallCheckMs: DEFAULTS.partition.stallCheckMs, abortMinIntervalMs: DEFAULTS.partition.abortMinIntervalMs, ...deps.partition };
+    this.settings = { spec, repair: { ...DEFAULTS.repair, ...deps.repair }, settleIntervalMs: deps.settleIntervalMs ?? DEFAULTS.probe.settleIntervalMs, ...leverSettings(spec, deps) };
+    this.timers = createNamedTimers(deps.clock);
+    this.daemonStat = createDaemonStatReader(deps.proc);
     this.core = createCore(deps.clock.now());
   }
 
@@ -57,8 +55,7 @@ export class Supervisor {
   stop(): void {
     this.feed({ kind: 'stop' });
     this.bricks?.close?.();
-    this.daemonStat?.kept?.close();
-    this.daemonStat = undefined;
+    this.daemonStat.close();
   }
 
   /** The mount's status for status.json and `ha-mount status`. */
@@ -106,17 +103,11 @@ export class Supervisor {
         this.stopWatching = undefined;
         return;
       case 'set-timer': {
-        this.clearTimer(effect.timer);
         const delayMs = effect.timer === 'tick' ? alignTickDelay(deps.clock.now(), effect.delayMs, deps.tickGridMs) : effect.delayMs;
-        const handle = deps.clock.setTimeout(() => {
-          this.timers.delete(effect.timer);
-          this.feed({ kind: 'timer', timer: effect.timer });
-        }, delayMs);
-        this.timers.set(effect.timer, handle);
-        return;
+        return this.timers.set(effect.timer, delayMs, () => this.feed({ kind: 'timer', timer: effect.timer }));
       }
       case 'cancel-timer':
-        return this.clearTimer(effect.timer);
+        return this.timers.clear(effect.timer);
       case 'check-servers':
         void deps.resolveServers(spec, []).then((resolution) => this.feed({ kind: 'servers-checked', ...describeFirstAnswer(resolution) }));
         return;
@@ -131,20 +122,12 @@ export class Supervisor {
       case 'read-fuse-waiting':
         return this.feed({ kind: 'fuse-waiting', waiting: deps.connections?.readWaiting(effect.connection) });
       case 'abort-fuse-connection':
-        return this.abortFuseConnection(effect.connection);
+        return abortFuseConnection(effect.connection, deps, spec, (input) => this.feed(input));
       case 'check-daemon-servers':
-        void (deps.connections?.checkDaemonServers(effect.daemon) ?? Promise.resolve([]))
-          .catch((error: unknown) => {
-            deps.logger.warn({ mount: spec.name, err: error }, 'cannot check the FUSE daemon\'s servers');
-            return [];
-          })
-          .then((servers) => {
-            deps.logger.debug({ mount: spec.name, pid: effect.daemon.pid, servers }, 'servers of the stalled FUSE daemon checked');
-            this.feed({ kind: 'daemon-servers-checked', probeId: effect.probeId, servers });
-          });
+        void checkDaemonServers(effect.daemon, effect.probeId, deps, spec, (input) => this.feed(input));
         return;
       case 'abort-sockets':
-        void this.abortSockets(effect.daemon, effect.ip);
+        void abortSockets(effect.daemon, effect.ip, deps, spec);
         return;
       case 'emit':
         // one line per abort, beside the transitions: `jq 'select(.event=="abort")'` lists them
@@ -155,52 +138,16 @@ export class Supervisor {
     }
   }
 
-  /** fusectl abort of the dead daemon's connection; synchronous (kernel memory), before the remount that follows. */
-  private abortFuseConnection(connection: string): void {
-    const outcome = this.deps.connections?.abortFuseConnection(connection) ?? { kind: 'absent' as const };
-    if (outcome.kind === 'failed') this.deps.logger.warn({ mount: this.spec.name, connection }, `cannot abort the FUSE connection of the dead daemon: ${outcome.error}`);
-    else this.deps.logger.debug({ mount: this.spec.name, connection, outcome: outcome.kind }, 'FUSE connection of the dead daemon checked');
-    this.feed({ kind: 'fuse-aborted', connection, waiting: outcome.kind === 'aborted' ? outcome.waiting : 0 });
-  }
-
-  private async abortSockets(daemon: DaemonRef, ip: string): Promise<void> {
-    const { deps, spec } = this;
-    try {
-      const result = (await deps.connections?.abortServerSockets(daemon, ip)) ?? { aborted: 0, errors: [] };
-      const fields = { mount: spec.name, pid: daemon.pid, server: ip, sockets: result.aborted };
-      if (result.errors.length > 0) deps.logger.warn({ ...fields, errors: result.errors }, `some sockets of FUSE daemon ${daemon.pid} to ${ip} could not be aborted`);
-      else deps.logger.info(fields, `aborted ${result.aborted} socket(s) of FUSE daemon ${daemon.pid} to ${ip}`);
-    } catch (error) {
-      deps.logger.warn({ mount: spec.name, err: error, server: ip }, `cannot abort the sockets of FUSE daemon ${daemon.pid} to ${ip}`);
-    }
-  }
-
-  private clearTimer(timer: TimerName): void {
-    const handle = this.timers.get(timer);
-    if (handle !== undefined) this.deps.clock.clearTimeout(handle);
-    this.timers.delete(timer);
-  }
-
   /** The probe's answer goes in with the side signals read at that moment; its exit only after it. */
   private startProbe(id: number, probe: RunningProbe): void {
     this.probes.set(id, probe);
     const answered = probe.result
       .catch(probeErrorResult)
-      .then(async (result) => this.feed(await observeProbe(id, result, this.core, this.bricks, this.deps, this.spec.name, (daemon) => this.readDaemonStat(daemon))));
+      .then(async (result) => this.feed(await observeProbe(id, result, this.core, this.bricks, this.deps, this.spec.name, (daemon) => this.daemonStat.read(daemon))));
     void Promise.all([probe.exited, answered]).then(() => {
       this.probes.delete(id);
       this.feed({ kind: 'probe-exited', id });
     });
-  }
-
-  /** One pread of the daemon's /proc/PID/stat kept open (opened again for another daemon), else kill(pid, 0) and a read. */
-  private readDaemonStat(daemon: DaemonRef): ProcStat | undefined {
-    let current = this.daemonStat;
-    if (current?.daemon.pid !== daemon.pid || current.daemon.startTime !== daemon.startTime) {
-      current?.kept?.close();
-      current = this.daemonStat = { daemon, kept: this.deps.proc.keepStat?.(daemon.pid) };
-    }
-    return current.kept === undefined ? readDaemonStat(daemon, this.deps.proc) : current.kept.read();
   }
 }
 

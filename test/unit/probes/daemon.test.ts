@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { checkDaemon, findDaemon } from '../../../src/probes/daemon.js';
+import { checkDaemon, createDaemonStatReader, findDaemon } from '../../../src/probes/daemon.js';
 import { watchDaemon } from '../../../src/probes/daemon-watcher.js';
-import { parseProcStat, parseProcStatBytes, systemProc } from '../../../src/probes/proc.js';
+import { parseProcStat, parseProcStatBytes, systemProc, type ProcReader } from '../../../src/probes/proc.js';
 import { fakeBackend, FakeClock, FakeProc } from '../supervisor/fakes.js';
 
 describe('parseProcStat', () => {
@@ -65,6 +65,57 @@ describe('findDaemon and checkDaemon', () => {
     const daemon = findDaemon('/mnt/data', fakeBackend, proc)!;
     proc.processes.get(pid)!.stat.state = 'Z';
     expect(checkDaemon(daemon, proc)).toBe('zombie');
+  });
+});
+
+describe('createDaemonStatReader', () => {
+  /** A fake /proc whose kept stats log each open, read and close. */
+  function keepingProc(): { fake: FakeProc; proc: ProcReader; log: string[] } {
+    const fake = new FakeProc();
+    const log: string[] = [];
+    const proc: ProcReader = fake;
+    proc.keepStat = (pid) => {
+      log.push(`open ${pid}`);
+      return { read: () => (log.push(`read ${pid}`), fake.readStat(pid)), close: () => void log.push(`close ${pid}`) };
+    };
+    return { fake, proc, log };
+  }
+
+  it('when the same daemon is read again then its kept stat is read, not reopened; another daemon (pid or start time) gets its own', () => {
+    const { fake, proc, log } = keepingProc();
+    fake.spawnDaemon('/mnt/data');
+    const first = findDaemon('/mnt/data', fakeBackend, proc)!;
+    fake.spawnDaemon('/mnt/other');
+    const second = findDaemon('/mnt/other', fakeBackend, proc)!;
+    const reader = createDaemonStatReader(proc);
+    expect(reader.read(first)).toEqual(fake.readStat(first.pid));
+    reader.read(first);
+    reader.read(second);
+    reader.read({ ...second, startTime: second.startTime + 1 });
+    expect(log).toEqual([`open ${first.pid}`, `read ${first.pid}`, `read ${first.pid}`, `close ${first.pid}`, `open ${second.pid}`, `read ${second.pid}`, `close ${second.pid}`, `open ${second.pid}`, `read ${second.pid}`]);
+  });
+
+  it('when closed then the kept stat is closed once, and a later read opens it again', () => {
+    const { fake, proc, log } = keepingProc();
+    const pid = fake.spawnDaemon('/mnt/data');
+    const reader = createDaemonStatReader(proc);
+    reader.read(findDaemon('/mnt/data', fakeBackend, proc)!);
+    reader.close();
+    reader.close();
+    expect(log).toEqual([`open ${pid}`, `read ${pid}`, `close ${pid}`]);
+    reader.read(findDaemon('/mnt/data', fakeBackend, proc)!);
+    expect(log.slice(3)).toEqual([`open ${pid}`, `read ${pid}`]);
+  });
+
+  it('when /proc cannot keep stat open then each read is kill(pid, 0) and a plain read, undefined once the pid is gone', () => {
+    const proc = new FakeProc();
+    const pid = proc.spawnDaemon('/mnt/data');
+    const daemon = findDaemon('/mnt/data', fakeBackend, proc)!;
+    const reader = createDaemonStatReader(proc);
+    expect(reader.read(daemon)).toEqual(proc.readStat(pid));
+    proc.kill(pid);
+    expect(reader.read(daemon)).toBeUndefined();
+    reader.close();
   });
 });
 
