@@ -58,12 +58,13 @@ export const DEFAULTS = {
     helperPerl: '/usr/bin/perl',
     // after the probe helper died, wait at most this long for an orphaned probe child to go
     orphanWaitMs: 30_000,
-    // the lookups of one turn (the mounts tick together) run in one child, one after the other:
-    // one fork a tick instead of one per mount (a fork and exit is ~0.2 ms of CPU here). A lookup
-    // answers in about a millisecond, so a batch of 50 in tens; one not answered after this long
-    // leaves the batch: the child is killed, the lookups it had not answered run in a child each,
-    // and the mount it was stuck on is probed alone until a lookup answers within this time again.
-    // Hung is still timed from each probe's own start; a lookup's latency includes its wait in the batch
+    // the probes of one turn (the mounts tick together) run in one child, one after the other,
+    // lookups first: one fork a tick instead of one per mount (a fork and exit is ~0.2 ms of CPU
+    // here, a write probe's child ~0.7 ms). A lookup answers in about a millisecond, a write in a
+    // few, so a batch of 50 in tens; a batch not done after this long is killed, the probes it had
+    // not answered run in a child each, and the mount it was stuck on is probed alone until a probe
+    // answers within this time again. Hung is still timed from each probe's own start; a probe's
+    // latency includes its wait in the batch (at most this long, far below probe.slowMs)
     batchDeadlineMs: 250,
     // the write probe (create, write, fsync, read back) at most this often while writes succeed,
     // the lookup at every interval: a write costs a probe child ~2x a lookup's CPU and ~12 FUSE

@@ -1,8 +1,8 @@
 // The line protocol between the agent and its probe helper (src/probes/probe-script.ts). Pure.
 //   agent -> helper: `p ID MODE MOUNT DEV HOST FILE TOKEN NONCE` (MODE l: lookup, w: write too;
 //                    MOUNT, HOST, FILE and TOKEN in hex, so no byte of them can break a line)
-//                    `b BATCH (ID MOUNT DEV NONCE)...` (lookups only: one child runs them one after
-//                    the other; `s` and `x` come under BATCH, each `r` under its probe's ID)
+//                    `b BATCH (ID MODE MOUNT DEV HOST FILE TOKEN NONCE)...` (one child runs the
+//                    probes one after the other; `s` and `x` come under BATCH, each `r` under its probe's ID)
 //                    `k ID` (SIGKILL that probe's or batch's child, if it has not been reaped yet)
 //   helper -> agent: `ID s PID` (child forked), `ID r VERDICT STEP ERRNO CODE WHERE [ARG]` (the child's
 //                    result; WHERE: root, lookup, folder, host or file), `ID x STATUS` (child reaped; its wait status). `r` may come before `s`.
@@ -47,16 +47,17 @@ export type HelperLine =
 
 const hex = (text: string): string => Buffer.from(text, 'utf8').toString('hex');
 
+const requestFields = (request: ProbeRequest): string =>
+  `${request.write ? 'w' : 'l'} ${hex(request.mountpoint)} ${request.device} ${hex(request.host)} ${hex(request.fileName)} ${hex(request.token)} ${request.nonce}`;
+
 /** The request line for probe `id`. Pure. */
 export function encodeProbeRequest(id: number, request: ProbeRequest): string {
-  const fields = [request.write ? 'w' : 'l', hex(request.mountpoint), request.device, hex(request.host), hex(request.fileName), hex(request.token), request.nonce];
-  return `p ${id} ${fields.join(' ')}\n`;
+  return `p ${id} ${requestFields(request)}\n`;
 }
 
-/** The request line for a batch of lookups: one child runs them in turn. Pure. */
-export function encodeLookupBatch(batchId: number, lookups: ReadonlyArray<{ id: number; request: ProbeRequest }>): string {
-  const fields = lookups.map(({ id, request }) => `${id} ${hex(request.mountpoint)} ${request.device} ${request.nonce}`);
-  return `b ${batchId} ${fields.join(' ')}\n`;
+/** The request line for a batch of probes: one child runs them in turn. Pure. */
+export function encodeProbeBatch(batchId: number, probes: ReadonlyArray<{ id: number; request: ProbeRequest }>): string {
+  return `b ${batchId} ${probes.map(({ id, request }) => `${id} ${requestFields(request)}`).join(' ')}\n`;
 }
 
 export function encodeKillRequest(id: number): string {

@@ -3,9 +3,9 @@
 // environment (no PERL5LIB/PERL5OPT can reach a root process). Protocol: src/probes/probe-protocol.ts.
 //
 // The helper itself never touches a mount: it reads requests on stdin, forks one child per probe,
-// or one child per batch of lookups (src/probes/probe-helper.ts says when), reports the child's
+// or one child per batch of probes (src/probes/probe-helper.ts says when), reports the child's
 // pid, kills it when asked, reaps it and reports its exit. The child does the whole probe (a
-// batch child: each lookup in turn), writes one result line per probe (one write(2) of under 512
+// batch child: each probe in turn), writes one result line per probe (one write(2) of under 512
 // bytes: atomic on the shared pipe) and exits. What the child guarantees, whatever the volume holds:
 // - every step runs relative to a folder it opened with O_DIRECTORY|O_NOFOLLOW and fstat()ed:
 //   a directory on the mount's device (`.` after chdir into the mountpoint, then `.ha-mount`,
@@ -147,12 +147,12 @@ sub handle {
     spawn_child($id, sub { $ID = $id; probe($mode, $mount, $dev, $host, $file, $token, $nonce); });
     return;
   }
-  # a batch of lookups, one child for all, one after the other; each result line under its own ID
-  return unless $command eq 'b' && @fields >= 4 && @fields % 4 == 0;
+  # a batch of probes, one child for all, one after the other; each result line under its own ID
+  return unless $command eq 'b' && @fields >= 8 && @fields % 8 == 0;
   spawn_child($id, sub {
-    while (my ($member, $mount, $dev, $nonce) = splice(@fields, 0, 4)) {
+    while (my ($member, $mode, $mount, $dev, $host, $file, $token, $nonce) = splice(@fields, 0, 8)) {
       ($ID, $WHERE) = ($member, 'root');
-      probe('l', pack('H*', $mount), $dev, '', '', '', $nonce);
+      probe($mode, pack('H*', $mount), $dev, pack('H*', $host), pack('H*', $file), pack('H*', $token), $nonce);
     }
   });
 }

@@ -42,10 +42,11 @@ describe('the probe helper', () => {
     expect(helperPid(helper)).not.toBe(first);
   });
 
-  it('when 20 mounts ask for a lookup in the same turn then one batch child runs them and each gets its own verdict', async () => {
+  it('when 20 mounts ask for a probe in the same turn then one batch child runs them and each gets its own verdict', async () => {
     dir = mkdtempSync(join(tmpdir(), 'ha-mount-helper-'));
     helper = new ProbeHelper();
-    const lookup = (index: number): ProbeRequest => ({ ...request(dir!, index), write: false, ...(index === 7 ? { device: '0:0' } : {}) });
+    // lookups and writes mixed, as mounts whose write is due tick beside those that only look up
+    const lookup = (index: number): ProbeRequest => ({ ...request(dir!, index), write: index % 3 === 0, ...(index === 7 ? { device: '0:0' } : {}) });
     const probes = Array.from({ length: 20 }, (_, index) => helper!.run(lookup(index)));
     const ends = await Promise.all(probes.map((probe) => probe.end));
     await Promise.all(probes.map((probe) => probe.exited));
@@ -74,8 +75,8 @@ require('node:readline').createInterface({ input: process.stdin }).on('line', (l
     return;
   }
   out(id + ' s 1');
-  for (let at = 0; at < fields.length; at += 4) {
-    if (stuck(fields[at + 1])) { batches.add(id); return; }
+  for (let at = 0; at < fields.length; at += 8) {
+    if (stuck(fields[at + 2])) { batches.add(id); return; }
     out(fields[at] + ' r ok lookup 0 answered lookup');
   }
   out(id + ' x 0');
