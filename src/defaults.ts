@@ -81,10 +81,6 @@ export const DEFAULTS = {
     // once per point, not once per mount. Hung and dead mounts are timed from the probe and the
     // daemon watch, which do not move
     tickGridMs: 100,
-    // the mount table read by one mount's probe tick serves the others ticking within this long
-    // (the same grid point): one read a tick instead of one per mount. The start, remount and
-    // mount commands always read it afresh, so only a tick may see the table up to this old
-    mountTableShareMs: 50,
     // after a (re)mount, probe this often until healthy: `rise` good probes confirm the new mount
     // in ~0.4 s instead of 2 s, which is what keeps "healthy within 2 s of a server's return"
     settleIntervalMs: 200,
@@ -133,6 +129,10 @@ export const DEFAULTS = {
     staleAfterMs: 15_000,
     // editors save in bursts (temp file, rename, chmod); one reload per 300 ms of quiet
     reloadDebounceMs: 300,
+    // with --expose-gc (the unit sets it), a full collection after start-up and this often: the
+    // old space then holds ~10 s of promoted garbage (~2.5 MiB at 50 mounts) instead of up to
+    // its live size again; one collection of the ~11 MiB heap is a few ms (bench: agent cost)
+    gcIntervalMs: 10_000,
   },
 
   notify: {

@@ -7,6 +7,7 @@ import type { HaMountConfig, ReadText } from '../config/load-config.js';
 import { DEFAULTS } from '../defaults.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { Agent } from './agent.js';
+import { startHeapCompaction } from './heap.js';
 import { createConfigSource, createFstabSource, loadAllMounts, type MountSource } from './mount-sources.js';
 import { prepareStateDir, resolveStateDir } from './status-file.js';
 import type { SupervisorHooks } from './supervisor-deps.js';
@@ -88,6 +89,7 @@ export async function runAgent(options: RunAgentOptions): Promise<void> {
   else logger.debug({ fusectl }, 'fusectl');
   await agent.start(specs);
   await hooks.onStarted?.(agent);
+  const stopCompacting = startHeapCompaction();
 
   let reloading = Promise.resolve();
   const reload = async (): Promise<void> => {
@@ -112,6 +114,7 @@ export async function runAgent(options: RunAgentOptions): Promise<void> {
   process.on('SIGHUP', ignoreHangup);
   await reloading;
   await hooks.onStopping?.(agent);
+  stopCompacting();
   agent.stop();
   process.off('SIGHUP', ignoreHangup);
 }

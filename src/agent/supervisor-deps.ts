@@ -53,7 +53,7 @@ export function createSupervisorDeps(spec: MountSpec, options: { logger: Logger;
     host: options.host,
     backend,
     probe,
-    readMounts: (maxAgeMs) => readMountInfo(maxAgeMs),
+    readMounts: readMountInfo,
     proc: systemProc,
     tickGridMs: DEFAULTS.probe.tickGridMs,
     mounts: {
@@ -76,7 +76,7 @@ export function createSupervisorDeps(spec: MountSpec, options: { logger: Logger;
     openBrickSource: (target) => {
       if (target.backend !== 'glusterfs') return undefined;
       const path = glusterLogPath(target.mountpoint, target.options);
-      return new GlusterLogReader(path, { readMounts: () => readMountInfo(), warn: (message) => options.logger.warn({ mount: spec.name, path }, message) });
+      return new GlusterLogReader(path, { readMounts: readMountInfo, warn: (message) => options.logger.warn({ mount: spec.name, path }, message) });
     },
     onTransition: options.onTransition,
     logger: options.logger,

@@ -61,56 +61,44 @@ export function readMountInfoText(): string {
   return readFileSync(MOUNTINFO_PATH, 'utf8');
 }
 
+let lastRead: { bytes: Buffer; entries: MountInfoEntry[] } | undefined;
 let keptFd: number | undefined;
 let readBuffer: Buffer | undefined;
 
 /** The bytes of /proc/self/mountinfo through an fd kept open: a read from offset 0 gives the table as it is now (2 syscalls, not 5, and no string). */
 function readMountInfoBytes(): Buffer {
-  try {
-    keptFd ??= openSync(MOUNTINFO_PATH, 'r');
-    let buffer = (readBuffer ??= Buffer.allocUnsafe(64 * 1024));
-    let length = 0;
-    for (;;) {
-      if (length === buffer.length) {
-        const larger = Buffer.allocUnsafe(buffer.length * 2);
-        buffer.copy(larger, 0, 0, length);
-        buffer = readBuffer = larger;
-      }
-      const read = readSync(keptFd, buffer, length, buffer.length - length, length);
-      if (read === 0) return buffer.subarray(0, length);
-      length += read;
+  keptFd ??= openSync(MOUNTINFO_PATH, 'r');
+  let buffer = (readBuffer ??= Buffer.allocUnsafe(64 * 1024));
+  let length = 0;
+  for (;;) {
+    if (length === buffer.length) {
+      const larger = Buffer.allocUnsafe(buffer.length * 2);
+      buffer.copy(larger, 0, 0, length);
+      buffer = readBuffer = larger;
     }
-  } catch {
-    if (keptFd !== undefined) closeSync(keptFd);
-    keptFd = undefined;
-    return Buffer.from(readMountInfoText()); // and a second failure throws from here
+    const read = readSync(keptFd, buffer, length, buffer.length - length, length);
+    if (read === 0) return buffer.subarray(0, length);
+    length += read;
   }
-}
-
-/** Reads the mount table: `read(maxAgeMs)`. */
-export type MountTableReader = (maxAgeMs?: number) => MountInfoEntry[];
-
-/**
- * A reader of the mount table from `readBytes`, which may reuse a buffer. The parse is reused
- * while the bytes are the same, so callers must not change the entries (they are frozen).
- * `maxAgeMs`: a table read at most this long ago (by `now`) will do; 0, the default, reads now.
- */
-export function createMountTableReader(readBytes: () => Buffer, now: () => number): MountTableReader {
-  let last: { bytes: Buffer; entries: MountInfoEntry[]; at: number } | undefined;
-  return (maxAgeMs = 0) => {
-    const at = now();
-    if (last !== undefined && maxAgeMs > 0 && at - last.at <= maxAgeMs) return last.entries;
-    const bytes = readBytes();
-    if (last === undefined || !last.bytes.equals(bytes)) last = { bytes: Buffer.from(bytes), entries: Object.freeze(parseMountInfo(bytes.toString('utf8'))) as MountInfoEntry[], at };
-    last.at = at;
-    return last.entries;
-  };
 }
 
 /**
  * /proc/self/mountinfo, parsed: the one reader of the mount table (the mounter reads it through
- * its injected readFile). Every mount's probe tick reads it, so the fd stays open and the parse
- * is reused while the bytes are the same (reading and parsing it was a tenth of the agent's busy
- * time at 50 mounts); the mounts ticking together share one read (`maxAgeMs`).
+ * its injected readFile). Every mount's probe tick reads it: the fd stays open, and the parse is
+ * reused while the bytes are the same (reading and parsing it was a tenth of the agent's busy
+ * time at 50 mounts), so callers must not change the entries (they are frozen).
  */
-export const readMountInfo: MountTableReader = createMountTableReader(readMountInfoBytes, () => performance.now());
+export function readMountInfo(): MountInfoEntry[] {
+  let bytes: Buffer;
+  try {
+    bytes = readMountInfoBytes();
+  } catch {
+    if (keptFd !== undefined) closeSync(keptFd);
+    keptFd = undefined;
+    bytes = Buffer.from(readMountInfoText()); // and a second failure throws from here
+  }
+  if (lastRead === undefined || !lastRead.bytes.equals(bytes)) {
+    lastRead = { bytes: Buffer.from(bytes), entries: Object.freeze(parseMountInfo(bytes.toString('utf8'))) as MountInfoEntry[] };
+  }
+  return lastRead.entries;
+}

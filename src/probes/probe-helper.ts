@@ -5,6 +5,7 @@ import {
   encodeProbeBatch,
   encodeProbeRequest,
   helperErrnoArgs,
+  helperFileConstantArgs,
   parseHelperLine,
   syscallArgs,
   type ChildReport,
@@ -183,7 +184,7 @@ export class ProbeHelper implements ProbeHelperPort {
     let child: ChildProcessWithoutNullStreams;
     try {
       // an empty environment: no PERL5LIB or PERL5OPT may reach a process running as root
-      child = spawn(this.perl, ['-e', PROBE_SCRIPT, ...helperErrnoArgs(), ...syscallArgs(process.arch)], {
+      child = spawn(this.perl, ['-e', PROBE_SCRIPT, ...helperErrnoArgs(), ...syscallArgs(process.arch), ...helperFileConstantArgs()], {
         shell: false,
         cwd: '/',
         env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' },

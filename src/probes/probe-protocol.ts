@@ -6,6 +6,7 @@
 //                    `k ID` (SIGKILL that probe's or batch's child, if it has not been reaped yet)
 //   helper -> agent: `ID s PID` (child forked), `ID r VERDICT STEP ERRNO CODE WHERE [ARG]` (the child's
 //                    result; WHERE: root, lookup, folder, host or file), `ID x STATUS` (child reaped; its wait status). `r` may come before `s`.
+import { constants as fsConstants } from 'node:fs';
 import { constants } from 'node:os';
 import { classifyErrno } from './classify.js';
 import type { ProbeResult, ProbeStepName } from './probe-types.js';
@@ -99,6 +100,12 @@ export function errnoName(errno: number): string {
 export function helperErrnoArgs(): string[] {
   const { ENOENT, EEXIST, ENOTDIR, ELOOP, EINTR } = constants.errno;
   return [ENOENT, EEXIST, ENOTDIR, ELOOP, EINTR].map(String);
+}
+
+/** The open(2) flags and file type bits the helper needs, in its argument order after the syscalls. */
+export function helperFileConstantArgs(): string[] {
+  const c = fsConstants;
+  return [c.O_RDONLY, c.O_RDWR, c.O_CREAT, c.O_EXCL, c.O_NOFOLLOW, c.O_DIRECTORY, c.O_NONBLOCK, c.S_IFMT, c.S_IFDIR, c.S_IFREG, c.S_IFLNK, c.S_IFIFO, c.S_IFCHR, c.S_IFBLK, c.S_IFSOCK].map(String);
 }
 
 // fsync(2) and exit_group(2) numbers: asm-generic architectures share theirs; others fall back

@@ -36,8 +36,8 @@ export interface SupervisorDeps {
   host: string;
   backend: Backend;
   probe: ProbeRunner;
-  /** /proc/self/mountinfo, parsed; one read at most `maxAgeMs` ago will do (default: read now) */
-  readMounts(maxAgeMs?: number): MountInfoEntry[];
+  /** /proc/self/mountinfo, parsed */
+  readMounts(): MountInfoEntry[];
   proc: ProcReader;
   mounts: MountOperations;
   /** ends a FUSE daemon left behind by a lazy unmount (re-checks that the pid is still it); `immediate`: SIGKILL at once */

@@ -83,8 +83,7 @@ export class Supervisor {
     const { deps, spec } = this;
     switch (effect.type) {
       case 'inspect-mount':
-        // a probe tick may share the read of the mounts ticking in the same grid point
-        return this.feed({ kind: 'inspected', purpose: effect.purpose, presence: presenceOf(deps.readMounts(effect.purpose === 'probe' ? DEFAULTS.probe.mountTableShareMs : 0), spec, deps.backend) });
+        return this.feed({ kind: 'inspected', purpose: effect.purpose, presence: presenceOf(deps.readMounts(), spec, deps.backend) });
       case 'start-probe':
         return this.startProbe(effect.id, deps.probe({ mountpoint: spec.mountpoint, device: effect.device, write: spec.probe.write, host: deps.host, fileGeneration: effect.fileGeneration }));
       case 'kill-probe':

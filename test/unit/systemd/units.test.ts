@@ -45,7 +45,7 @@ describe('systemd units', () => {
 
   it('when the service is read then it is Type=notify with a watchdog and a 1 MiB young generation, restarts on failure and leaves other processes alone', () => {
     const text = readFileSync(join(unitDir, 'ha-mount.service'), 'utf8');
-    for (const line of ['Type=notify', 'NotifyAccess=main', 'Environment=NODE_OPTIONS=--max-semi-space-size=1', 'WatchdogSec=20s', 'Restart=on-failure', 'KillMode=process', 'After=network-online.target', 'Wants=network-online.target', 'Before=remote-fs.target']) {
+    for (const line of ['Type=notify', 'NotifyAccess=main', 'Environment="NODE_OPTIONS=--max-semi-space-size=1 --expose-gc"', 'WatchdogSec=20s', 'Restart=on-failure', 'KillMode=process', 'After=network-online.target', 'Wants=network-online.target', 'Before=remote-fs.target']) {
       expect(text.split('\n')).toContain(line);
     }
     expect(text).not.toMatch(/^(PrivateTmp|ProtectSystem|ProtectHome|PrivateMounts)=/m);
