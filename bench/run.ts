@@ -185,7 +185,7 @@ async function runBench(options: BenchOptions): Promise<void> {
     try {
       results.floor.push(await measureFloor(lab, 'glusterfs', options.quick ? 3 : 10));
       if (options.cost) {
-        results.cost = await measureAgentCosts(lab, workDir, options.quick ? QUICK_COST_CASES : COST_CASES, options.quick ? 5 : 30, progress).catch((error: unknown) => {
+        results.cost = await measureAgentCosts(lab, workDir, options.quick ? QUICK_COST_CASES : COST_CASES, options.quick ? 5 : 30, progress, costBuilds(options)).catch((error: unknown) => {
           results.notes.push(`cost measurement failed: ${String(error).split('\n')[0]}`);
           progress(`cost measurement failed: ${String(error)}`);
           return [];
@@ -215,6 +215,14 @@ async function runBench(options: BenchOptions): Promise<void> {
   progress(`done: ${counts.join(', ')}; results in ${options.out}`);
 }
 
+/** The other agents the cost measures beside this tree's, case by case: `--cost-baseline`, `--cost-node-options`. */
+function costBuilds(options: BenchOptions): CostBuild[] {
+  const builds: CostBuild[] = [];
+  if (options.costBaseline !== undefined) builds.push({ label: `baseline ${options.costBaseline}`, cli: join(options.costBaseline, 'dist/bin/ha-mount.js') });
+  if (options.costNodeOptions !== undefined) builds.push({ label: `NODE_OPTIONS=${options.costNodeOptions}`, nodeOptions: options.costNodeOptions });
+  return builds;
+}
+
 /** `--cost-only`: measures the agent's cost alone and puts it into the existing results.json. */
 async function runCostOnly(options: BenchOptions): Promise<void> {
   const file = join(options.out, 'results.json');
@@ -225,10 +233,7 @@ async function runCostOnly(options: BenchOptions): Promise<void> {
   const stopSampling = sampleLoad(5_000);
   let cost;
   try {
-    const builds: CostBuild[] = [];
-    if (options.costBaseline !== undefined) builds.push({ label: `baseline ${options.costBaseline}`, cli: join(options.costBaseline, 'dist/bin/ha-mount.js') });
-    if (options.costNodeOptions !== undefined) builds.push({ label: `NODE_OPTIONS=${options.costNodeOptions}`, nodeOptions: options.costNodeOptions });
-    cost = await measureAgentCosts(lab, workDir, options.quick ? QUICK_COST_CASES : COST_CASES, options.quick ? 5 : 30, progress, builds);
+    cost = await measureAgentCosts(lab, workDir, options.quick ? QUICK_COST_CASES : COST_CASES, options.quick ? 5 : 30, progress, costBuilds(options));
   } finally {
     await stopLabTracked(lab);
   }
