@@ -141,7 +141,6 @@ export class ProbeHelper implements ProbeHelperPort {
   }
 
   private flush(): void {
-    this.flushing = false;
     const pending = this.pending;
     this.pending = [];
     // one probe gains nothing from a batch; in a batch the lookups go first, the slower writes after
@@ -149,6 +148,7 @@ export class ProbeHelper implements ProbeHelperPort {
     else if (pending.length > 1) this.outbox += this.openBatch([...pending.filter((flight) => !flight.request.write), ...pending.filter((flight) => flight.request.write)]);
     const text = this.outbox;
     this.outbox = '';
+    this.flushing = false; // only now: what the lines above sent is in this write
     if (text !== '') this.child?.stdin.write(text);
   }
 
