@@ -127,6 +127,8 @@ export class ProbeHelper implements ProbeHelperPort {
   private sendAlone(flight: Flight): void {
     flight.sentAloneAt = performance.now();
     this.send(encodeProbeRequest(flight.id, flight.request));
+    // killed while it waited for the end of the turn: the kill follows it in the same write
+    if (flight.killRequested) this.send(encodeKillRequest(flight.id));
   }
 
   private send(line: string): void {

@@ -113,6 +113,29 @@ require('node:readline').createInterface({ input: process.stdin }).on('line', (l
     expect(lines().at(-1)).toMatch(/^b \d+ /);
   });
 
+  it('when a probe is killed in the turn it was asked for then the kill follows its request to the helper', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ha-mount-helper-'));
+    const sent = join(dir, 'requests');
+    const fake = join(dir, 'fake-helper');
+    // a stand-in helper whose probes never answer until killed; logs every request
+    writeFileSync(fake, `#!${process.execPath}
+const { appendFileSync } = require('node:fs');
+require('node:readline').createInterface({ input: process.stdin }).on('line', (line) => {
+  appendFileSync(${JSON.stringify(sent)}, line + '\\n');
+  const [command, id] = line.split(' ');
+  if (command === 'p') process.stdout.write(id + ' s 1\\n');
+  if (command === 'k') process.stdout.write(id + ' x 9\\n');
+});
+`);
+    chmodSync(fake, 0o755);
+    helper = new ProbeHelper(fake, 100);
+    const probe = helper.run({ ...request(dir, 0), write: false });
+    probe.kill();
+    expect(await probe.end).toEqual({ kind: 'killed' });
+    await probe.exited;
+    expect(readFileSync(sent, 'utf8').trim().split('\n').map((line) => line.split(' ')[0])).toEqual(['p', 'k']);
+  });
+
   it('when the interpreter is missing then the probe ends as failed and names it', async () => {
     dir = mkdtempSync(join(tmpdir(), 'ha-mount-helper-'));
     helper = new ProbeHelper('/nonexistent/perl');
