@@ -1,7 +1,8 @@
 // The probe helper's program: Perl 5 (perl-base is Essential on Debian, so every client has it)
 // with no module (the open flags and file type bits come as arguments from Node's fs.constants:
-// Fcntl alone was 0.45 MiB of the helper's 5.7 MiB RSS, and a larger helper forks slower). It runs as `perl -e PROBE_SCRIPT ARGS` from an argument array with an empty
-// environment (no PERL5LIB/PERL5OPT can reach a root process). Protocol: src/probes/probe-protocol.ts.
+// Fcntl alone was 0.45 MiB of the helper's 5.7 MiB RSS, and a larger helper forks slower). It
+// runs as `perl -e PROBE_SCRIPT ARGS` from an argument array with an empty environment (no
+// PERL5LIB/PERL5OPT can reach a root process). Protocol: src/probes/probe-protocol.ts.
 //
 // The helper itself never touches a mount: it reads requests on stdin, forks one child per probe,
 // or one child per batch of probes (src/probes/probe-helper.ts says when), reports the child's
