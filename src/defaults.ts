@@ -130,9 +130,9 @@ export const DEFAULTS = {
     // editors save in bursts (temp file, rename, chmod); one reload per 300 ms of quiet
     reloadDebounceMs: 300,
     // with --expose-gc (the unit sets it), a full collection after start-up, then whenever the
-    // heap grew by this much since the last one (checked every heapCheckMs): at 50 mounts about
-    // every 15 s, at 10 every minute or so, instead of V8 letting the old space reach twice its
-    // live size (src/agent/heap.ts; a collection every 10 s cost 0.2-0.4 points of a core)
+    // heap grew by this much since the last one (checked every heapCheckMs): at 50 mounts, whose
+    // old space grew ~0.25 MiB/s, about every 16 s, instead of V8 letting the old space reach twice
+    // its live size (src/agent/heap.ts, docs/agent-cost.md)
     heapGrowthBytes: 4 * 1024 * 1024,
     heapCheckMs: 5_000,
   },

@@ -3,8 +3,7 @@
 // ~20 s, and what the probes promote grows the old space by ~0.25 MiB a second at 50 mounts until
 // V8's own limit, about twice the live size. When the agent runs with --expose-gc (the systemd
 // unit's NODE_OPTIONS), it collects once start-up is over, then whenever the heap has grown by
-// DEFAULTS.agent.heapGrowthBytes since the last collection (checked every heapCheckMs). A forced
-// collection every 10 s instead cost 0.2-0.4 points of a core at 1 and 10 mounts (bench, one run).
+// DEFAULTS.agent.heapGrowthBytes since the last collection (checked every heapCheckMs).
 // Without the flag (an agent started by hand), V8 collects on its own schedule: nothing changes.
 import { getHeapStatistics } from 'node:v8';
 import { DEFAULTS } from '../defaults.js';
