@@ -167,10 +167,11 @@ export const DEFAULTS = {
     // probe latency buckets in seconds: a healthy FUSE round trip is a few ms; 2 s is probe.slowMs
     // and 5 s probe.timeoutMs, so "slow" and "hung" fall on bucket edges; 12 buckets keep 50 mounts at 700 series
     latencyBucketsS: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
-    // prom-client samples the event loop's delay with a timer every 10 ms by default: 100 wake-ups
-    // a second, ~0.2 % of a core here with nothing else to do. A 100 ms timer still catches every
-    // stall longer than that (and the watchdog catches a blocked loop) for ~0.03 %
-    eventLoopPrecisionMs: 100,
+    // the event loop's delay is sampled by a libuv timer of its own: every 10 ms (prom-client's
+    // default) was 100 wake-ups a second; every 100 ms still cost 0.07 % of a core on its own
+    // (measured, docs/agent-cost.md round 3), as much as the work of a mount. Once a second is
+    // enough for the dashboard's lag panel; a blocked loop is the watchdog's to catch
+    eventLoopPrecisionMs: 1_000,
   },
 
   watchdog: {

@@ -1,10 +1,10 @@
 import { fstatSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { DestinationStream } from 'pino';
 import { DEFAULTS } from '../defaults.js';
+import type { LineDestination } from './logger.js';
 import { formatRecordText, parseRecord } from './pretty.js';
 
-/** pino level -> syslog priority (journalctl -p): warn is 4 "warning", error 3 "err", fatal 2 "crit". Pure. */
+/** log level (pino's numbers) -> syslog priority (journalctl -p): warn is 4 "warning", error 3 "err", fatal 2 "crit". Pure. */
 export function syslogPriority(level: number): number {
   if (level >= 60) return 2;
   if (level >= 50) return 3;
@@ -113,11 +113,11 @@ export function openJournalSocket(path: string = DEFAULTS.log.journalSocket): Da
 }
 
 /**
- * A pino destination that writes each record to journald as one native datagram with its
+ * A log destination that writes each record to journald as one native datagram with its
  * fields; a record the socket refuses goes to `fallback` as a `<N>`-prefixed line, so nothing
  * is lost and its priority survives.
  */
-export function createJournalDestination(options: { send?: DatagramSend; fallback?: NodeJS.WritableStream; identifier?: string } = {}): DestinationStream {
+export function createJournalDestination(options: { send?: DatagramSend; fallback?: NodeJS.WritableStream; identifier?: string } = {}): LineDestination {
   const fallback = options.fallback ?? process.stdout;
   let send = options.send;
   return {

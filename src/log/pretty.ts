@@ -1,12 +1,12 @@
 import { escapeControl } from '../text/escape-control.js';
 
-/** pino's numeric levels and the names shown on a terminal. */
+/** the numeric levels (src/log/logger.ts) and the names shown on a terminal. */
 const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 const LEVEL_COLORS: Record<number, string> = { 10: '90', 20: '36', 30: '32', 40: '33', 50: '31', 60: '35' };
 /** fields the line already shows, or that only matter to journald */
 const HIDDEN = new Set(['level', 'time', 'msg', 'pid', 'hostname']);
 
-/** One pino JSON line as an object; undefined when it is not one. Pure. */
+/** One JSON log line as an object; undefined when it is not one. Pure. */
 export function parseRecord(line: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(line);
@@ -30,7 +30,7 @@ export function formatRecordText(record: Record<string, unknown>): string {
 }
 
 /**
- * Turns one pino JSON line into a line for a person at a terminal:
+ * Turns one JSON log line into a line for a person at a terminal:
  * `12:00:01.123 WARN  mount data: healthy -> failed (ENOTCONN)  mount=data from=healthy ...`.
  * A line that is not JSON is passed through. Pure.
  */

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { isIPv6 } from 'node:net';
 import { ExitCode, HaMountError } from '../errors.js';
+import { EXPOSITION_CONTENT_TYPE } from './exposition.js';
 import type { HaMountMetrics } from './metrics.js';
 
 /** Where the metrics endpoint listens. Port 0 picks a free port (tests). */
@@ -19,9 +20,9 @@ export interface MetricsServer {
  * Serves GET /metrics in the Prometheus text format over node:http. The metrics are computed
  * from memory at scrape time: a scrape never touches a mount, so it cannot hang on one.
  */
-export async function startMetricsServer(metrics: Pick<HaMountMetrics, 'registry'>, listen: MetricsListen): Promise<MetricsServer> {
+export async function startMetricsServer(metrics: Pick<HaMountMetrics, 'render'>, listen: MetricsListen): Promise<MetricsServer> {
   const server = createServer((request, response) => {
-    void answer(metrics, request, response);
+    answer(metrics, request, response);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -50,7 +51,7 @@ export async function startMetricsServer(metrics: Pick<HaMountMetrics, 'registry
   };
 }
 
-async function answer(metrics: Pick<HaMountMetrics, 'registry'>, request: IncomingMessage, response: ServerResponse): Promise<void> {
+function answer(metrics: Pick<HaMountMetrics, 'render'>, request: IncomingMessage, response: ServerResponse): void {
   const path = (request.url ?? '/').split('?')[0];
   if (path !== '/metrics') {
     response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: metrics are at /metrics\n');
@@ -61,8 +62,8 @@ async function answer(metrics: Pick<HaMountMetrics, 'registry'>, request: Incomi
     return;
   }
   try {
-    const body = await metrics.registry.metrics();
-    response.writeHead(200, { 'content-type': metrics.registry.contentType });
+    const body = metrics.render();
+    response.writeHead(200, { 'content-type': EXPOSITION_CONTENT_TYPE });
     response.end(request.method === 'HEAD' ? undefined : body);
   } catch (error) {
     response.writeHead(500, { 'content-type': 'text/plain' }).end(`cannot render metrics: ${String(error)}\n`);

@@ -1,10 +1,10 @@
-import { createRequire } from 'node:module';
-import type { Registry } from 'prom-client';
 import { DEFAULTS } from '../defaults.js';
 import type { AbortReason } from '../supervisor/core-types.js';
 import type { MountState } from '../types.js';
 import { FAILURE_REASONS, isFailureReason, type FailureReason } from './failure-reason.js';
+import { Exposition } from './exposition.js';
 import type { MountInfoLabels } from './mount-info.js';
+import { addProcessMetrics } from './process-metrics.js';
 
 // a Record keyed by MountState makes the compiler flag a state added to types.ts but not here
 const stateFlags: Record<MountState, true> = { starting: true, healthy: true, degraded: true, hung: true, failed: true, recovering: true };
@@ -23,7 +23,6 @@ const upStates: ReadonlySet<MountState> = new Set(['healthy', 'degraded']);
  * current server: the series count stays bounded.
  */
 export interface HaMountMetrics {
-  readonly registry: Registry;
   /** one probe's round trip, in ms (exported in seconds) */
   observeProbe(mount: string, latencyMs: number): void;
   setState(mount: string, state: MountState): void;
@@ -42,7 +41,7 @@ export interface HaMountMetrics {
   /** drops every series of a mount removed from the config */
   removeMount(mount: string): void;
   /** the text exposition format, as GET /metrics serves it */
-  render(): Promise<string>;
+  render(): string;
 }
 
 /** Options of createMetrics. */
@@ -54,29 +53,19 @@ export interface MetricsOptions {
 
 /** Creates the metrics; nothing is served until startMetricsServer. */
 export function createMetrics(options: MetricsOptions = {}): HaMountMetrics {
-  // loaded only when metrics are configured: an agent without them keeps its memory (issue 16)
-  const { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } = createRequire(import.meta.url)('prom-client') as typeof import('prom-client');
-  const registry = new Registry();
-  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: DEFAULTS.metrics.eventLoopPrecisionMs });
-  const registers = [registry];
+  const exposition = new Exposition();
+  if (options.processMetrics ?? true) addProcessMetrics(exposition);
 
-  const up = new Gauge({ name: 'ha_mount_up', help: '1 when I/O through the mount works (state healthy or degraded), else 0', labelNames: ['mount'], registers });
-  const state = new Gauge({ name: 'ha_mount_state', help: 'the mount state, one-hot: 1 for the current state, 0 for the others', labelNames: ['mount', 'state'], registers });
-  const latency = new Histogram({
-    name: 'ha_mount_probe_latency_seconds',
-    help: 'round trip of health probes through the mount',
-    labelNames: ['mount'],
-    buckets: [...(options.latencyBucketsS ?? DEFAULTS.metrics.latencyBucketsS)],
-    registers,
-  });
-  const remounts = new Counter({ name: 'ha_mount_remounts_total', help: 'remounts made by the agent, by the failure that caused them', labelNames: ['mount', 'reason'], registers });
-  const failures = new Counter({ name: 'ha_mount_failures_total', help: 'failures seen by probes, by reason', labelNames: ['mount', 'reason'], registers });
-  const aborts = new Counter({ name: 'ha_mount_aborts_total', help: 'connections the agent aborted: server_unreachable (the daemon\'s sockets to a server that vanished), daemon_dead (the FUSE connection of a dead daemon)', labelNames: ['mount', 'reason'], registers });
-  const server = new Gauge({ name: 'ha_mount_server', help: 'the server the mount currently goes through (always 1; only the current server has a series)', labelNames: ['mount', 'server'], registers });
-  const rss = new Gauge({ name: 'ha_mount_fuse_daemon_rss_bytes', help: 'resident memory of the mount\'s FUSE client daemon (VmRSS)', labelNames: ['mount'], registers });
-
-  const info = new Gauge({ name: 'ha_mount_info', help: 'what the mount is: backend, volume (GlusterFS volume, or the MooseFS/LizardFS master) and configured servers; always 1', labelNames: ['mount', 'backend', 'volume', 'servers'], registers });
-  const reachable = new Gauge({ name: 'ha_mount_servers_reachable', help: 'the last reachability check (made before a remount and while waiting for a server): 1 when a server took a TCP connection, 0 when none did', labelNames: ['mount'], registers });
+  const up = exposition.gauge('ha_mount_up', '1 when I/O through the mount works (state healthy or degraded), else 0', ['mount']);
+  const state = exposition.gauge('ha_mount_state', 'the mount state, one-hot: 1 for the current state, 0 for the others', ['mount', 'state']);
+  const latency = exposition.histogram('ha_mount_probe_latency_seconds', 'round trip of health probes through the mount', ['mount'], options.latencyBucketsS ?? DEFAULTS.metrics.latencyBucketsS);
+  const remounts = exposition.counter('ha_mount_remounts_total', 'remounts made by the agent, by the failure that caused them', ['mount', 'reason']);
+  const failures = exposition.counter('ha_mount_failures_total', 'failures seen by probes, by reason', ['mount', 'reason']);
+  const aborts = exposition.counter('ha_mount_aborts_total', 'connections the agent aborted: server_unreachable (the daemon\'s sockets to a server that vanished), daemon_dead (the FUSE connection of a dead daemon)', ['mount', 'reason']);
+  const server = exposition.gauge('ha_mount_server', 'the server the mount currently goes through (always 1; only the current server has a series)', ['mount', 'server']);
+  const rss = exposition.gauge('ha_mount_fuse_daemon_rss_bytes', 'resident memory of the mount\'s FUSE client daemon (VmRSS)', ['mount']);
+  const info = exposition.gauge('ha_mount_info', 'what the mount is: backend, volume (GlusterFS volume, or the MooseFS/LizardFS master) and configured servers; always 1', ['mount', 'backend', 'volume', 'servers']);
+  const reachable = exposition.gauge('ha_mount_servers_reachable', 'the last reachability check (made before a remount and while waiting for a server): 1 when a server took a TCP connection, 0 when none did', ['mount']);
 
   const known = new Set<string>();
   const currentInfo = new Map<string, MountInfoLabels>();
@@ -87,15 +76,14 @@ export function createMetrics(options: MetricsOptions = {}): HaMountMetrics {
     if (known.has(mount)) return;
     known.add(mount);
     for (const reason of FAILURE_REASONS) {
-      remounts.inc({ mount, reason }, 0);
-      failures.inc({ mount, reason }, 0);
+      remounts.set({ mount, reason }, 0);
+      failures.set({ mount, reason }, 0);
     }
-    for (const reason of ABORT_REASONS) aborts.inc({ mount, reason }, 0);
+    for (const reason of ABORT_REASONS) aborts.set({ mount, reason }, 0);
   };
   const boundedReason = (reason: string): FailureReason => (isFailureReason(reason) ? reason : 'other');
 
   return {
-    registry,
     observeProbe(mount, latencyMs) {
       ensureMount(mount);
       latency.observe({ mount }, latencyMs / 1_000);
@@ -164,7 +152,7 @@ export function createMetrics(options: MetricsOptions = {}): HaMountMetrics {
       known.delete(mount);
     },
     render() {
-      return registry.metrics();
+      return exposition.render();
     },
   };
 }

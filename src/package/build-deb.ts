@@ -25,7 +25,7 @@ async function listPackFiles(root: string): Promise<string[]> {
   return (parsed[0]?.files ?? []).map((file) => file.path);
 }
 
-/** Top-level folders of node_modules that production needs (`npm ls --omit=dev`), e.g. `node_modules/pino`. */
+/** Top-level folders of node_modules that production needs (`npm ls --omit=dev`), e.g. `node_modules/yaml`. */
 async function listDependencyDirs(root: string): Promise<string[]> {
   const out = await runOrThrow('npm', ['ls', '--omit=dev', '--all', '--parseable'], root, 'listing the production dependencies');
   const dirs = new Set<string>();

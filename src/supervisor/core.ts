@@ -59,8 +59,15 @@ class Stepper {
     private readonly env: StepEnv,
   ) {}
 
+  /** whether `core` is this step's own copy yet: the caller's state is never changed (measured: a
+   * whole copy per change was the agent's largest allocation, docs/agent-cost.md round 3) */
+  private copied = false;
   private set(patch: Partial<MountCore>): void {
-    this.core = { ...this.core, ...patch };
+    if (!this.copied) {
+      this.core = { ...this.core };
+      this.copied = true;
+    }
+    Object.assign(this.core, patch);
   }
   private emit(event: MountEvent): void {
     this.effects.push({ type: 'emit', event });

@@ -11,7 +11,7 @@ import { countOpenFiles, readCpuSeconds, readRssKb } from '../../../src/lab/proc
 import type { MountState } from '../../../src/types.js';
 import { HA_MOUNT } from './lab-helpers.js';
 
-/** One line of the agent's pino log. */
+/** One line of the agent's JSON log. */
 export interface LogEntry {
   level: number;
   time?: number | string;

@@ -1,4 +1,4 @@
-// Reading what the watchers wrote (bench/logs.ts): the agent's pino JSON log and the baselines' JSON lines.
+// Reading what the watchers wrote (bench/logs.ts): the agent's JSON log and the baselines' JSON lines.
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BaselineEvent } from '../../../bench/baselines/remount-check.js';
@@ -7,7 +7,7 @@ import { createLogger } from '../../../src/log/logger.js';
 import { logTransition } from '../../../src/notify/transition-log.js';
 import type { TransitionEvent } from '../../../src/types.js';
 
-// lines as `ha-mount agent` writes them with HA_MOUNT_LOG_FORMAT=json (pino, isoTime; src/notify/transition-log.ts)
+// lines as `ha-mount agent` writes them with HA_MOUNT_LOG_FORMAT=json (src/log/logger.ts; src/notify/transition-log.ts)
 const STARTED = '{"level":30,"time":"2025-03-10T14:00:00.000Z","pid":4242,"msg":"ha-mount agent started, watching 1 mount(s)"}';
 const TO_FAILED =
   '{"level":40,"time":"2025-03-10T14:00:05.250Z","pid":4242,"event":"transition","seq":3,"mount":"bench-glusterfs","mountpoint":"/tmp/bench-x/ha-mount","from":"healthy","to":"failed","reason":"ENOTCONN","server":"10.0.0.10:24007","msg":"mount bench-glusterfs: healthy -> failed (ENOTCONN)"}';

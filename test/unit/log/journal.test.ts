@@ -14,7 +14,7 @@ import {
 } from '../../../src/log/journal.js';
 import { chooseLogFormat } from '../../../src/log/logger.js';
 
-/** A pino record as the agent's transition log writes it (src/notify/transition-log.ts). */
+/** A log record as the agent's transition log writes it (src/notify/transition-log.ts). */
 const failed = { level: 40, time: '2026-12-02T05:00:00.000Z', pid: 7, event: 'transition', seq: 3, mount: 'rep_vol1', mountpoint: '/mnt/rep_vol1', from: 'healthy', to: 'failed', reason: 'ENOTCONN', server: '10.0.0.10', msg: 'mount rep_vol1: healthy -> failed (ENOTCONN)' };
 
 function sink(): { stream: NodeJS.WritableStream; lines: string[] } {
@@ -30,7 +30,7 @@ describe('journald priorities', () => {
     [40, 4],
     [50, 3],
     [60, 2],
-  ])('when the pino level is %i then the syslog priority is %i', (level, priority) => {
+  ])('when the log level is %i then the syslog priority is %i', (level, priority) => {
     expect(syslogPriority(level)).toBe(priority);
   });
 });

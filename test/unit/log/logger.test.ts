@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseLogFormat, createLogger } from '../../../src/log/logger.js';
+import { chooseLogFormat, createLineLogger, createLogger, createSilentLogger } from '../../../src/log/logger.js';
 import { formatPrettyLine } from '../../../src/log/pretty.js';
 
 /** A destination that collects what pino writes; `isTTY` makes it look like a terminal. */
@@ -38,6 +38,44 @@ describe('logger', () => {
     logger.info('quiet');
     logger.error('loud');
     expect(chunks.map((chunk) => (JSON.parse(chunk) as { msg: string }).msg)).toEqual(['loud']);
+  });
+});
+
+describe('createLineLogger', () => {
+  const collect = (level: string) => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = createLineLogger(level, { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+    return { logger, lines };
+  };
+
+  it('when an error is logged under err then its type, message, stack and code are in the line', () => {
+    const { logger, lines } = collect('info');
+    const error = Object.assign(new RangeError('ECONNREFUSED 10.0.0.1:25'), { code: 'ECONNREFUSED' });
+    logger.error({ err: error, mount: 'data' }, 'send failed');
+    expect(lines[0]).toMatchObject({ level: 50, pid: process.pid, mount: 'data', msg: 'send failed', err: { type: 'RangeError', message: 'ECONNREFUSED 10.0.0.1:25', code: 'ECONNREFUSED' } });
+    expect(String((lines[0]?.err as { stack?: string }).stack)).toContain('RangeError');
+  });
+
+  it('when fields hold a cycle then the line says so and the caller does not throw', () => {
+    const { logger, lines } = collect('info');
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(() => logger.warn({ cycle }, 'x')).not.toThrow();
+    expect(lines[0]).toMatchObject({ level: 40, msg: 'x', logError: expect.stringContaining('fields not serializable') });
+  });
+
+  it('when the level is debug then debug is enabled and trace is not; silent writes nothing; a field cannot overwrite level', () => {
+    const { logger, lines } = collect('debug');
+    expect([logger.isLevelEnabled('trace'), logger.isLevelEnabled('debug')]).toEqual([false, true]);
+    logger.trace('dropped');
+    logger.debug({ level: 99 }, 'kept');
+    expect(lines).toEqual([expect.objectContaining({ level: 20, msg: 'kept' })]);
+    const silent = createSilentLogger();
+    expect(silent.isLevelEnabled('fatal')).toBe(false);
+  });
+
+  it('when the level is not one then creating the logger fails with the names to use', () => {
+    expect(() => collect('verbose')).toThrow('unknown log level "verbose": use one of trace, debug, info, warn, error, fatal, silent');
   });
 });
 

@@ -14,7 +14,7 @@ export function createFakeClock(start = T0): FakeClock {
 /** A JSON logger whose lines the test can read back. */
 export function captureLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
   const lines: Array<Record<string, unknown>> = [];
-  // a plain object with write(): pino calls it synchronously, so lines are readable at once
+  // a plain object with write(): the logger calls it synchronously, so lines are readable at once
   const destination = {
     write(chunk: string) {
       for (const line of chunk.split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);

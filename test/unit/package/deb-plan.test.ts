@@ -5,14 +5,14 @@ const identity = { name: 'ha-mount', version: '0.1.0', architecture: 'amd64', de
 const unitTemplate = '[Service]\nType=notify\nExecStart=/sbin/ha-mount agent\n';
 
 function plan(packFiles: string[] = ['package.json', 'dist/bin/ha-mount.js', 'dist/bin/mount.ha.js', 'dist/man/mount.ha.8']) {
-  return planDeb({ identity, packFiles, dependencyDirs: ['node_modules/pino', 'node_modules/@scope/dep'], unitTemplate });
+  return planDeb({ identity, packFiles, dependencyDirs: ['node_modules/yaml', 'node_modules/@scope/dep'], unitTemplate });
 }
 
 describe('the .deb layout', () => {
   it('when planned then the package files and dependencies go under /usr/lib/ha-mount', () => {
     const copies = plan().filter((entry) => entry.kind === 'copy').map((entry) => entry.path);
     expect(copies).toContain('/usr/lib/ha-mount/dist/bin/ha-mount.js');
-    expect(copies).toContain('/usr/lib/ha-mount/node_modules/pino');
+    expect(copies).toContain('/usr/lib/ha-mount/node_modules/yaml');
     expect(copies).toContain('/usr/lib/ha-mount/node_modules/@scope/dep');
   });
 

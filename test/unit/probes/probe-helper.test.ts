@@ -103,7 +103,7 @@ require('node:readline').createInterface({ input: process.stdin }).on('line', (l
     await Promise.all([again[0]!.end, again[2]!.end]);
     const turn = lines().slice(-3);
     expect(turn.filter((line) => line.startsWith('b ')).length).toBe(1);
-    expect(turn.filter((line) => line.startsWith('p ') && line.includes(Buffer.from(join(dir, 'stuck')).toString('hex'))).length).toBe(1);
+    expect(turn.filter((line) => line.startsWith('p ') && line.includes(Buffer.from(join(dir!, 'stuck')).toString('hex'))).length).toBe(1);
     // once its lookup answers within the deadline, it rejoins the batches
     writeFileSync(join(dir, 'unstuck'), '');
     again[1]!.kill();

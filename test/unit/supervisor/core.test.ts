@@ -187,6 +187,25 @@ describe('core: state x input', () => {
   });
 });
 
+const deepFreeze = <T>(value: T): T => {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+};
+
+describe('core: the caller\'s state is never changed', () => {
+  // the stepper changes its own copy in place (issue 16, round 3): a frozen input throws on any write to it
+  it.each(table)('when frozen %s gets %s then the step works on a copy', (core, input) => {
+    const before = structuredClone(cores[core]!);
+    const frozen = deepFreeze(structuredClone(cores[core]!));
+    const next = step(frozen, inputs[input]!, settings, env);
+    expect(frozen).toEqual(before);
+    expect(next.core === frozen || !Object.isFrozen(next.core)).toBe(true);
+  });
+});
+
 describe('core: what the state keeps', () => {
   it('when a probe starts then its slot is taken and the next one gets a new id', () => {
     const next = step(cores['healthy/idle']!, inputs['probe:mounted']!, settings, env).core;

@@ -73,6 +73,7 @@ export function errnoResult(errno: string, verdict: ProbeResult['verdict']): Pro
 
 /** /proc with processes the test starts and kills. */
 export class FakeProc implements ProcReader {
+  keepStat?: ProcReader['keepStat'];
   processes = new Map<number, { argv: string[]; stat: ProcStat }>();
   private nextPid = 5_000;
   private ticks = 100;

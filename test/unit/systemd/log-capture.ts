@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../../src/log/logger.js';
 
-/** A real pino logger whose JSON lines are kept for assertions. */
+/** A real logger whose JSON lines are kept for assertions. */
 export function createCapturingLogger(): { logger: Logger; lines: Array<{ level: number; msg: string }> } {
   const lines: Array<{ level: number; msg: string }> = [];
   const destination = new Writable({
