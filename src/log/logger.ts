@@ -1,3 +1,4 @@
+import { ExitCode, HaMountError } from '../errors.js';
 import { createJournalDestination, isStdoutJournal } from './journal.js';
 import { formatPrettyLine } from './pretty.js';
 
@@ -54,8 +55,8 @@ export interface LoggerOptions {
 /**
  * Under systemd (stdout is the journal) each line goes to journald natively with its priority
  * and mount fields; HA_MOUNT_LOG_FORMAT=json gives JSON lines instead (log shippers); readable
- * lines on a terminal. Transitions
- * are logged as one line each by the notifier (src/notify/transition-log.ts).
+ * lines on a terminal. Transitions are logged as one line each by the notifier
+ * (src/notify/transition-log.ts).
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const env = options.env ?? process.env;
@@ -109,7 +110,7 @@ export function createLineLogger(level: string, destination: LineDestination): L
 export function levelThreshold(level: string): number {
   if (level === 'silent') return Number.POSITIVE_INFINITY;
   if (Object.hasOwn(LOG_LEVELS, level)) return LOG_LEVELS[level as LogLevel];
-  throw new Error(`unknown log level "${level}": use one of ${[...Object.keys(LOG_LEVELS), 'silent'].join(', ')} (HA_MOUNT_LOG_LEVEL)`);
+  throw new HaMountError('ha-mount.log.level', `unknown log level "${level}": set HA_MOUNT_LOG_LEVEL to one of ${[...Object.keys(LOG_LEVELS), 'silent'].join(', ')}`, ExitCode.USAGE);
 }
 
 /** An Error as a plain object a JSON line can carry. Pure. */

@@ -75,7 +75,7 @@ describe('createLineLogger', () => {
   });
 
   it('when the level is not one then creating the logger fails with the names to use', () => {
-    expect(() => collect('verbose')).toThrow('unknown log level "verbose": use one of trace, debug, info, warn, error, fatal, silent');
+    expect(() => collect('verbose')).toThrow(expect.objectContaining({ exitCode: 1, message: 'unknown log level "verbose": set HA_MOUNT_LOG_LEVEL to one of trace, debug, info, warn, error, fatal, silent' }));
   });
 });
 
