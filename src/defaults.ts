@@ -169,7 +169,7 @@ export const DEFAULTS = {
     latencyBucketsS: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
     // the event loop's delay is sampled by a libuv timer of its own: every 10 ms (prom-client's
     // default) was 100 wake-ups a second; every 100 ms still cost 0.07 % of a core on its own
-    // (measured, docs/agent-cost.md round 3), as much as the work of a mount. Once a second is
+    // (measured, docs/agent-cost.md round 3). Once a second is
     // enough for the dashboard's lag panel; a blocked loop is the watchdog's to catch
     eventLoopPrecisionMs: 1_000,
   },

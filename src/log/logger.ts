@@ -78,18 +78,19 @@ export function createLogger(options: LoggerOptions = {}): Logger {
  */
 export function createLineLogger(level: string, destination: LineDestination): Logger {
   const threshold = levelThreshold(level);
+  const pid = process.pid; // a getter that asks the kernel each time; it never changes
   const write = (levelValue: number, first: unknown, message: unknown): void => {
     if (levelValue < threshold) return;
     const fields = typeof first === 'object' && first !== null ? (first instanceof Error ? { err: first } : (first as Record<string, unknown>)) : {};
     const msg = typeof first === 'string' ? first : typeof message === 'string' ? message : undefined;
-    const record: Record<string, unknown> = { level: levelValue, time: new Date().toISOString(), pid: process.pid };
+    const record: Record<string, unknown> = { level: levelValue, time: new Date().toISOString(), pid };
     for (const [key, value] of Object.entries(fields)) if (key !== 'level' && key !== 'time') record[key] = value instanceof Error ? serializeError(value) : value;
     if (msg !== undefined) record.msg = msg;
     let line: string;
     try {
       line = JSON.stringify(record);
     } catch (error) {
-      line = JSON.stringify({ level: levelValue, time: record.time, pid: process.pid, msg, logError: `fields not serializable: ${String(error)}` });
+      line = JSON.stringify({ level: levelValue, time: record.time, pid, msg, logError: `fields not serializable: ${String(error)}` });
     }
     destination.write(`${line}\n`);
   };

@@ -14,16 +14,27 @@ interface Family {
   render(lines: string[]): void;
 }
 
+/** A counter: it only goes up (by 0 to start a series), or its series is dropped. */
+export type Counter = Pick<LabelledValues, 'inc' | 'remove'>;
+/** A gauge: set to any value, or its series is dropped. */
+export type Gauge = Pick<LabelledValues, 'set' | 'remove'>;
+
 /** The families of one exposition, rendered in the order they were made. */
 export class Exposition {
   private readonly families: Family[] = [];
+  private readonly renderHooks: Array<{ before: () => void; after: () => void }> = [];
 
-  counter(name: string, help: string, labelNames: readonly string[]): LabelledValues {
+  counter(name: string, help: string, labelNames: readonly string[]): Counter {
     return this.add(new LabelledValues(name, help, 'counter', labelNames));
   }
 
-  gauge(name: string, help: string, labelNames: readonly string[]): LabelledValues {
+  gauge(name: string, help: string, labelNames: readonly string[]): Gauge {
     return this.add(new LabelledValues(name, help, 'gauge', labelNames));
+  }
+
+  /** `before` runs at the start of each render (read what the computed samples share), `after` at its end. */
+  onRender(before: () => void, after: () => void = () => undefined): void {
+    this.renderHooks.push({ before, after });
   }
 
   histogram(name: string, help: string, labelNames: readonly string[], buckets: readonly number[]): Histogram {
@@ -43,8 +54,10 @@ export class Exposition {
   }
 
   render(): string {
+    for (const hook of this.renderHooks) hook.before();
     const lines: string[] = [];
     for (const family of this.families) family.render(lines);
+    for (const hook of this.renderHooks) hook.after();
     return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
   }
 

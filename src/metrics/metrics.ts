@@ -76,10 +76,10 @@ export function createMetrics(options: MetricsOptions = {}): HaMountMetrics {
     if (known.has(mount)) return;
     known.add(mount);
     for (const reason of FAILURE_REASONS) {
-      remounts.set({ mount, reason }, 0);
-      failures.set({ mount, reason }, 0);
+      remounts.inc({ mount, reason }, 0);
+      failures.inc({ mount, reason }, 0);
     }
-    for (const reason of ABORT_REASONS) aborts.set({ mount, reason }, 0);
+    for (const reason of ABORT_REASONS) aborts.inc({ mount, reason }, 0);
   };
   const boundedReason = (reason: string): FailureReason => (isFailureReason(reason) ? reason : 'other');
 

@@ -32,21 +32,25 @@ export function addProcessMetrics(exposition: Exposition): void {
   const startSeconds = Math.round(Date.now() / 1_000 - process.uptime());
   const delay = perfHooks.monitorEventLoopDelay({ resolution: DEFAULTS.metrics.eventLoopPrecisionMs });
   delay.enable();
-  // one read of /proc/self/status per scrape, shared by the three memory series
+  // what several series share, read once per scrape; the loop delay restarts after each scrape
   let status = '';
+  let cpu = process.cpuUsage();
+  let memory = process.memoryUsage();
+  exposition.onRender(
+    () => {
+      status = readOr('/proc/self/status');
+      cpu = process.cpuUsage();
+      memory = process.memoryUsage();
+    },
+    () => delay.reset(),
+  );
   const seconds = (micros: number): number => micros / 1e6;
 
-  exposition.computed('process_cpu_user_seconds_total', 'user CPU time spent by the agent, in seconds', 'counter', () => seconds(process.cpuUsage().user));
-  exposition.computed('process_cpu_system_seconds_total', 'system CPU time spent by the agent, in seconds', 'counter', () => seconds(process.cpuUsage().system));
-  exposition.computed('process_cpu_seconds_total', 'user and system CPU time spent by the agent, in seconds', 'counter', () => {
-    const usage = process.cpuUsage();
-    return seconds(usage.user + usage.system);
-  });
+  exposition.computed('process_cpu_user_seconds_total', 'user CPU time spent by the agent, in seconds', 'counter', () => seconds(cpu.user));
+  exposition.computed('process_cpu_system_seconds_total', 'system CPU time spent by the agent, in seconds', 'counter', () => seconds(cpu.system));
+  exposition.computed('process_cpu_seconds_total', 'user and system CPU time spent by the agent, in seconds', 'counter', () => seconds(cpu.user + cpu.system));
   exposition.computed('process_start_time_seconds', 'start time of the agent since the Unix epoch, in seconds', 'gauge', () => startSeconds);
-  exposition.computed('process_resident_memory_bytes', 'resident memory of the agent (VmRSS), in bytes', 'gauge', () => {
-    status = readOr('/proc/self/status');
-    return statusFieldBytes(status, 'VmRSS');
-  });
+  exposition.computed('process_resident_memory_bytes', 'resident memory of the agent (VmRSS), in bytes', 'gauge', () => statusFieldBytes(status, 'VmRSS'));
   exposition.computed('process_virtual_memory_bytes', 'virtual memory of the agent (VmSize), in bytes', 'gauge', () => statusFieldBytes(status, 'VmSize'));
   exposition.computed('process_heap_bytes', 'data segment of the agent (VmData), in bytes', 'gauge', () => statusFieldBytes(status, 'VmData'));
   exposition.computed('process_open_fds', 'open file descriptors of the agent', 'gauge', () => {
@@ -57,11 +61,11 @@ export function addProcessMetrics(exposition: Exposition): void {
     }
   });
   exposition.computed('process_max_fds', 'the soft limit of open file descriptors', 'gauge', () => maxOpenFiles(readOr('/proc/self/limits')));
-  exposition.computed('nodejs_heap_size_total_bytes', 'V8 heap reserved, in bytes', 'gauge', () => process.memoryUsage().heapTotal);
-  exposition.computed('nodejs_heap_size_used_bytes', 'V8 heap in use, in bytes', 'gauge', () => process.memoryUsage().heapUsed);
-  exposition.computed('nodejs_external_memory_bytes', 'memory of C++ objects bound to JavaScript objects, in bytes', 'gauge', () => process.memoryUsage().external);
-  // the loop delay since the last scrape, as prom-client reported it; the histogram restarts after
-  // each scrape, and a window with no sample yet (the first scrape right after start) reads 0
+  exposition.computed('nodejs_heap_size_total_bytes', 'V8 heap reserved, in bytes', 'gauge', () => memory.heapTotal);
+  exposition.computed('nodejs_heap_size_used_bytes', 'V8 heap in use, in bytes', 'gauge', () => memory.heapUsed);
+  exposition.computed('nodejs_external_memory_bytes', 'memory of C++ objects bound to JavaScript objects, in bytes', 'gauge', () => memory.external);
+  // the loop delay since the last scrape, as prom-client reported it; a window with no sample yet
+  // (the first scrape right after start) reads 0
   const lag = (name: string, what: string, read: () => number): void =>
     exposition.computed(`nodejs_eventloop_lag_${name}_seconds`, `${what} event loop delay since the last scrape, in seconds`, 'gauge', () =>
       delay.count === 0 ? 0 : read() / 1e9,
@@ -71,9 +75,5 @@ export function addProcessMetrics(exposition: Exposition): void {
   lag('mean', 'the mean', () => delay.mean);
   lag('p50', 'the median', () => delay.percentile(50));
   lag('p90', 'the 90th percentile of the', () => delay.percentile(90));
-  lag('p99', 'the 99th percentile of the', () => {
-    const value = delay.percentile(99);
-    delay.reset(); // the last of the family: the next scrape sees a fresh window
-    return value;
-  });
+  lag('p99', 'the 99th percentile of the', () => delay.percentile(99));
 }

@@ -53,6 +53,23 @@ describe('Exposition', () => {
     expect(exposition.render()).toBe('# HELP here h\n# TYPE here counter\nhere 1.5\n');
   });
 
+  it('when rendered then the before hook runs first, once, and the after hook last', () => {
+    const exposition = new Exposition();
+    const calls: string[] = [];
+    let shared = 0;
+    exposition.onRender(
+      () => {
+        calls.push('before');
+        shared += 1;
+      },
+      () => calls.push('after'),
+    );
+    exposition.computed('a', 'a', 'gauge', () => (calls.push('a'), shared));
+    exposition.computed('b', 'b', 'gauge', () => (calls.push('b'), shared * 10));
+    expect(exposition.render()).toContain('a 1\n# HELP b b\n# TYPE b gauge\nb 10\n');
+    expect(calls).toEqual(['before', 'a', 'b', 'after']);
+  });
+
   it.each([
     [Number.POSITIVE_INFINITY, '+Inf'],
     [Number.NEGATIVE_INFINITY, '-Inf'],
