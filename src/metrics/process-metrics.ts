@@ -13,6 +13,15 @@ export function statusFieldBytes(status: string, field: string): number | undefi
   return match ? Number(match[1]) * 1024 : undefined;
 }
 
+/**
+ * A sample of monitorEventLoopDelay as lag in seconds: Node records the time between two of its
+ * timer's callbacks, so a loop that is never late records the resolution itself (~1 s here),
+ * which is subtracted. Pure.
+ */
+export function loopLagSeconds(nanoseconds: number, resolutionMs: number): number {
+  return Math.max(0, nanoseconds / 1e9 - resolutionMs / 1_000);
+}
+
 /** The soft "Max open files" limit from /proc/self/limits, or undefined (unlimited or unreadable). Pure. */
 export function maxOpenFiles(limits: string): number | undefined {
   const match = /^Max open files\s+(\d+)/m.exec(limits);
@@ -30,7 +39,8 @@ const readOr = (path: string): string => {
 /** Adds the process and event loop families to `exposition`; the loop delay is sampled from now on. */
 export function addProcessMetrics(exposition: Exposition): void {
   const startSeconds = Math.round(Date.now() / 1_000 - process.uptime());
-  const delay = perfHooks.monitorEventLoopDelay({ resolution: DEFAULTS.metrics.eventLoopPrecisionMs });
+  const resolutionMs = DEFAULTS.metrics.eventLoopPrecisionMs;
+  const delay = perfHooks.monitorEventLoopDelay({ resolution: resolutionMs });
   delay.enable();
   // what several series share, read once per scrape; the loop delay restarts after each scrape
   let status = '';
@@ -64,11 +74,11 @@ export function addProcessMetrics(exposition: Exposition): void {
   exposition.computed('nodejs_heap_size_total_bytes', 'V8 heap reserved, in bytes', 'gauge', () => memory.heapTotal);
   exposition.computed('nodejs_heap_size_used_bytes', 'V8 heap in use, in bytes', 'gauge', () => memory.heapUsed);
   exposition.computed('nodejs_external_memory_bytes', 'memory of C++ objects bound to JavaScript objects, in bytes', 'gauge', () => memory.external);
-  // the loop delay since the last scrape, as prom-client reported it; a window with no sample yet
-  // (the first scrape right after start) reads 0
+  // how late the loop was since the last scrape; a window with no sample yet (the first scrape
+  // right after start) reads 0
   const lag = (name: string, what: string, read: () => number): void =>
     exposition.computed(`nodejs_eventloop_lag_${name}_seconds`, `${what} event loop delay since the last scrape, in seconds`, 'gauge', () =>
-      delay.count === 0 ? 0 : read() / 1e9,
+      delay.count === 0 ? 0 : loopLagSeconds(read(), resolutionMs),
     );
   lag('min', 'the smallest', () => delay.min);
   lag('max', 'the largest', () => delay.max);

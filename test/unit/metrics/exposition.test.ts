@@ -1,7 +1,7 @@
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { describe, expect, it } from 'vitest';
 import { escapeLabelValue, Exposition, formatLabels, formatValue } from '../../../src/metrics/exposition.js';
-import { maxOpenFiles, statusFieldBytes } from '../../../src/metrics/process-metrics.js';
+import { loopLagSeconds, maxOpenFiles, statusFieldBytes } from '../../../src/metrics/process-metrics.js';
 
 describe('Exposition', () => {
   it('when a label value holds a quote, a backslash and a line feed then they are escaped and the text parses back to the same value', () => {
@@ -93,6 +93,12 @@ describe('process metrics parsers', () => {
     expect(statusFieldBytes(status, 'VmRSS')).toBe(51_616 * 1024);
     expect(statusFieldBytes(status, 'VmSize')).toBe(1_026_364 * 1024);
     expect(statusFieldBytes(status, 'VmData')).toBeUndefined();
+  });
+
+  it('turns a loop delay sample into lateness: the timer\'s own period is not lag', () => {
+    expect(loopLagSeconds(1_001_390_079, 1_000)).toBeCloseTo(0.00139, 6);
+    expect(loopLagSeconds(1_250_000_000, 1_000)).toBeCloseTo(0.25, 9);
+    expect(loopLagSeconds(999_000_000, 1_000)).toBe(0);
   });
 
   it('reads the soft open files limit, and nothing when it is unlimited', () => {
