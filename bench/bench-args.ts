@@ -1,6 +1,6 @@
 // `npm run bench -- [--trials N] [--faults a,b] [--quick] [--until HH:MM] [--out DIR]
 //   [--no-cost] [--no-overhead] [--lanes 1|2] [--report-only] [--cost-only] [--floor-only]
-//   [--cost-baseline DIR] [--cost-node-options OPTIONS]`: argv to options. Pure.
+//   [--cost-baseline DIR] [--cost-node-options OPTIONS] [--cost-agent-flags]`: argv to options. Pure.
 import { parseFaultList, type FaultId } from './faults.js';
 
 /** What one bench run does. */
@@ -25,6 +25,8 @@ export interface BenchOptions {
   costBaseline?: string;
   /** NODE_OPTIONS with which the cost measures this tree's agent once more, case by case */
   costNodeOptions?: string;
+  /** measure this tree's agent once more, case by case, with the V8 flags its launcher gives it (DEFAULTS.agent.nodeFlags) */
+  costAgentFlags: boolean;
   /** regenerate RESULTS.md and timeline.png from results.json, measure nothing */
   reportOnly: boolean;
 }
@@ -47,7 +49,7 @@ export function parseBenchArgs(argv: readonly string[], defaultOut: string, now 
     if (found === undefined || found.startsWith('--')) throw new Error(`${flag}: missing value`);
     return found;
   };
-  const known = new Set(['--trials', '--faults', '--quick', '--until', '--out', '--no-cost', '--no-overhead', '--report-only', '--lanes', '--cost-only', '--floor-only', '--cost-baseline', '--cost-node-options']);
+  const known = new Set(['--trials', '--faults', '--quick', '--until', '--out', '--no-cost', '--no-overhead', '--report-only', '--lanes', '--cost-only', '--floor-only', '--cost-baseline', '--cost-node-options', '--cost-agent-flags']);
   // node options are themselves --flags: the value after --cost-node-options is not one of ours
   const nodeOptionsFlag = argv.indexOf('--cost-node-options');
   const nodeOptionsAt = nodeOptionsFlag < 0 ? -1 : nodeOptionsFlag + 1;
@@ -70,6 +72,7 @@ export function parseBenchArgs(argv: readonly string[], defaultOut: string, now 
     overhead: !argv.includes('--no-overhead'),
     reportOnly: argv.includes('--report-only'),
     costOnly: argv.includes('--cost-only'),
+    costAgentFlags: argv.includes('--cost-agent-flags'),
     floorOnly: argv.includes('--floor-only'),
     lanes,
   };

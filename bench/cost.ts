@@ -51,6 +51,8 @@ export interface CostBuild {
   cli?: string;
   /** NODE_OPTIONS for its agent, as a unit's Environment= would set them */
   nodeOptions?: string;
+  /** node's own arguments before the script, as the launcher gives `agent` its V8 flags */
+  nodeArgs?: readonly string[];
 }
 
 /** Median time of a bare mount command. */
@@ -127,7 +129,7 @@ async function measureAgent(lab: Lab, workDir: string, { mounts: count, interval
   for (const mount of mounts) mkdirSync(mount.mountpoint, { recursive: true });
   await createVolumeFolders(lab, mounts.map((mount) => mount.subdir));
   const stateDir = join(dir, 'state');
-  const agent = startAgent(lab, { dir, backend: 'glusterfs', mounts, log: join(dir, 'agent.log'), stateDir, intervalS, ...(build?.cli ? { cli: build.cli } : {}), ...(build?.nodeOptions ? { nodeOptions: build.nodeOptions } : {}) });
+  const agent = startAgent(lab, { dir, backend: 'glusterfs', mounts, log: join(dir, 'agent.log'), stateDir, intervalS, ...(build?.cli ? { cli: build.cli } : {}), ...(build?.nodeOptions ? { nodeOptions: build.nodeOptions } : {}), ...(build?.nodeArgs ? { nodeArgs: build.nodeArgs } : {}) });
   try {
     await waitUntil(`agent healthy on ${count} mounts`, () => {
       const status = readAgentStatus(stateDir);

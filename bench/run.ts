@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULTS } from '../src/defaults.js';
 import { startLab } from '../src/lab/lab.js';
 import type { Lab } from '../src/lab/lab-types.js';
 import { parseBenchArgs, type BenchOptions } from './bench-args.js';
@@ -215,11 +216,12 @@ async function runBench(options: BenchOptions): Promise<void> {
   progress(`done: ${counts.join(', ')}; results in ${options.out}`);
 }
 
-/** The other agents the cost measures beside this tree's, case by case: `--cost-baseline`, `--cost-node-options`. */
+/** The other agents the cost measures beside this tree's, case by case: `--cost-baseline`, `--cost-node-options`, `--cost-agent-flags`. */
 function costBuilds(options: BenchOptions): CostBuild[] {
   const builds: CostBuild[] = [];
   if (options.costBaseline !== undefined) builds.push({ label: `baseline ${options.costBaseline}`, cli: join(options.costBaseline, 'dist/bin/ha-mount.js') });
   if (options.costNodeOptions !== undefined) builds.push({ label: `NODE_OPTIONS=${options.costNodeOptions}`, nodeOptions: options.costNodeOptions });
+  if (options.costAgentFlags) builds.push({ label: `launcher flags ${DEFAULTS.agent.nodeFlags.join(' ')}`, nodeArgs: DEFAULTS.agent.nodeFlags });
   return builds;
 }
 

@@ -1,6 +1,7 @@
 // The four setups measured side by side on one lab, each with its own mountpoint and its own
 // independent writer: (a) the ha-mount agent, (b) a plain mount with backup servers, (c) a
 // cron-style check every 10 s that remounts, (d) a keepalived-style check (5 s, fall 3).
+import { DEFAULTS } from '../src/defaults.js';
 import { existsSync, mkdirSync, openSync, readFileSync, readSync, closeSync, fstatSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,7 +84,7 @@ function buildAgentConfig(lab: Lab, defaultBackend: BackendName, mounts: readonl
 }
 
 /** Starts `ha-mount agent` in the client namespace for the given mounts; JSON log to `log`. */
-export function startAgent(lab: Lab, options: { dir: string; backend: BackendName; mounts: readonly AgentMount[]; log: string; stateDir: string; extraConfig?: string[]; entry?: string; intervalS?: number; cli?: string; nodeOptions?: string }): Spawned {
+export function startAgent(lab: Lab, options: { dir: string; backend: BackendName; mounts: readonly AgentMount[]; log: string; stateDir: string; extraConfig?: string[]; entry?: string; intervalS?: number; cli?: string; nodeOptions?: string; nodeArgs?: readonly string[] }): Spawned {
   const config = join(options.dir, 'agent.yaml');
   writeFileSync(config, buildAgentConfig(lab, options.backend, options.mounts, options.extraConfig, options.intervalS));
   mkdirSync(options.stateDir, { recursive: true });
@@ -92,7 +93,7 @@ export function startAgent(lab: Lab, options: { dir: string; backend: BackendNam
     : [options.entry, '-c', config, '--state-dir', options.stateDir, '--no-fstab'];
   const env: Record<string, string> = { HA_MOUNT_LOG_FORMAT: 'json', HA_MOUNT_LOG_LEVEL: 'info' };
   if (options.nodeOptions !== undefined) env.NODE_OPTIONS = options.nodeOptions;
-  return trackChild(spawnLogged(lab.clientCommand({ file: process.execPath, args: argv }), options.log, env));
+  return trackChild(spawnLogged(lab.clientCommand({ file: process.execPath, args: [...(options.nodeArgs ?? []), ...argv] }), options.log, env));
 }
 
 /** The agent's status.json, or undefined while there is none. */
@@ -136,7 +137,7 @@ export async function startSetups(lab: Lab, backend: BackendName, workDir: strin
   });
   for (const setup of setups) {
     if (setup.name === 'ha-mount') {
-      setup.watcher = startAgent(lab, { dir: setup.dir, backend, mounts: [{ name: `bench-${backend}`, mountpoint: setup.mountpoint }], log: setup.watcherLog, stateDir: setup.stateDir });
+      setup.watcher = startAgent(lab, { dir: setup.dir, backend, mounts: [{ name: `bench-${backend}`, mountpoint: setup.mountpoint }], log: setup.watcherLog, stateDir: setup.stateDir, nodeArgs: DEFAULTS.agent.nodeFlags });
       continue;
     }
     await mountByHand(lab, setup.mountCommand);

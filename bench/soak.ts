@@ -107,7 +107,7 @@ async function runSoak(options: SoakOptions): Promise<SoakResults> {
     sink = trackChild(spawnLogged(lab.clientCommand({ file: process.execPath, args: [join(DIST, 'src/demo/smtp-sink.js'), String(SMTP_PORT)] }), sinkOut));
     await waitUntil('SMTP sink listening', () => existsSync(sinkOut) && readFileSync(sinkOut, 'utf8').includes('listening'), 15_000);
     const notify = ['notify:', '  email:', '    to: [ops@soak.lab]', '    from: ha-mount@client.soak.lab', '    smtp:', '      host: 127.0.0.1', `      port: ${SMTP_PORT}`, '      security: none'];
-    agent = startAgent(lab, { dir: workDir, backend: 'glusterfs', mounts, log: agentLog, stateDir, extraConfig: notify });
+    agent = startAgent(lab, { dir: workDir, backend: 'glusterfs', mounts, log: agentLog, stateDir, extraConfig: notify, nodeArgs: DEFAULTS.agent.nodeFlags });
     await waitUntil('agent healthy on every soak mount', () => allHealthy(stateDir, mounts.length), 60_000, 200);
     await sleep(3_000);
     const pid = agentPid(agent);

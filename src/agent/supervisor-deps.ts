@@ -8,7 +8,8 @@ import { createMounterDeps } from '../mount/mounter-deps.js';
 import type { HaMountMetrics } from '../metrics/metrics.js';
 import { describeMountSpec } from '../metrics/mount-info.js';
 import { GlusterLogReader, glusterLogPath } from '../probes/gluster-log.js';
-import { readMountInfo } from '../mount/mountinfo.js';
+import { readMountInfo, withMountInfoSnapshot } from '../mount/mountinfo.js';
+import { sharedProbeHelper } from '../probes/probe-helper.js';
 import { createProbeRunner } from '../probes/probe-runner.js';
 import { systemProc } from '../probes/proc.js';
 import { systemClock } from '../clock.js';
@@ -18,6 +19,7 @@ import { resolveServers } from '../resolve/resolve-servers.js';
 import type { MountEvent } from '../supervisor/core-types.js';
 import type { SupervisorDeps } from '../supervisor/supervisor-types.js';
 import { buildScopeUnitName, wrapInScope } from '../supervisor/systemd-scope.js';
+import { createGridClock } from '../supervisor/tick-grid.js';
 import type { MountSpec, TransitionEvent } from '../types.js';
 
 /** The hooks the agent's owner wires: notifier, watchdog, metrics. All optional. */
@@ -29,6 +31,9 @@ export interface SupervisorHooks {
   /** the fleet series: what each mount is, and whether its servers answered the last reachability check */
   mountInfo?: Pick<HaMountMetrics, 'describeMount' | 'setServersReachable'>;
 }
+
+/** One tick clock for every mount of the process: the ticks of one grid point wake it once and share one mountinfo read. */
+const tickClock = createGridClock(systemClock, withMountInfoSnapshot);
 
 const UNMOUNT_TOOLS = new Set(['umount', 'fusermount', 'fusermount3']);
 
@@ -45,7 +50,8 @@ export function createSupervisorDeps(spec: MountSpec, options: { logger: Logger;
   const env = options.env ?? process.env;
   const backend: Backend = getBackend(spec.backend);
   const mounterDeps = createMounterDeps(createScopedRunner(spec.name, env)); // mountpoint checks run out of process, as for the CLI
-  const probe = createProbeRunner();
+  const helper = sharedProbeHelper();
+  const probe = createProbeRunner(helper);
   options.hooks?.mountInfo?.describeMount(spec.name, describeMountSpec(spec));
   const deps: SupervisorDeps = {
     clock: systemClock,
@@ -55,7 +61,9 @@ export function createSupervisorDeps(spec: MountSpec, options: { logger: Logger;
     probe,
     readMounts: readMountInfo,
     proc: systemProc,
+    processEnds: helper,
     tickGridMs: DEFAULTS.probe.tickGridMs,
+    tickClock,
     mounts: {
       mount: (target, { avoid, resolution }) => mountSpec(target, mounterDeps, { avoid, resolution }),
       unmount: async (mountpoint, { lazy }) => {

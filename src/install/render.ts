@@ -1,3 +1,5 @@
+import { DEFAULTS } from '../defaults.js';
+
 /** Quotes one word for /bin/sh with single quotes, so nothing in it is expanded. Pure. */
 export function quoteForSh(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
@@ -13,9 +15,22 @@ export function renderLauncher(name: string, nodePath: string, scriptPath: strin
     '#!/bin/sh',
     `# ${name}: installed by \`ha-mount install\`, removed by \`ha-mount uninstall\`.`,
     `# Runs ${scriptPath} with the node that installed it; arguments pass through untouched.`,
-    `exec ${quoteForSh(nodePath)} ${quoteForSh(scriptPath)} "$@"`,
+    ...agentFlagLines(name),
+    `exec ${quoteForSh(nodePath)}${name === 'ha-mount' ? ' $flags' : ''} ${quoteForSh(scriptPath)} "$@"`,
     '',
   ].join('\n');
+}
+
+/**
+ * For the ha-mount launcher: the lines that set `$flags` to the agent's V8 flags when the command
+ * is `agent` (the unit's ExecStart=), else to nothing. The flags are this constant, so the
+ * unquoted `$flags` splits into exactly them. Pure.
+ */
+export function agentFlagLines(name: string): string[] {
+  if (name !== 'ha-mount') return [];
+  const flags = DEFAULTS.agent.nodeFlags.join(' ');
+  if (!/^[A-Za-z0-9 =_-]+$/.test(flags)) throw new Error(`DEFAULTS.agent.nodeFlags must be plain words: ${flags}`);
+  return ['# the agent runs for good: V8 flags that keep it small (DEFAULTS.agent.nodeFlags, docs/agent-cost.md)', `flags=; if [ "$1" = agent ]; then flags='${flags}'; fi`];
 }
 
 /** The service unit with ExecStart= pointing at the installed launcher. Pure. */

@@ -1,6 +1,7 @@
 import { DEFAULTS } from '../defaults.js';
 import type { Clock, TimerHandle } from '../clock.js';
 import { checkDaemon, judgeDaemon, type DaemonRef, type DaemonStatus } from './daemon.js';
+import type { ProcessEndWatch } from './probe-helper.js';
 import type { KeptStat, ProcReader } from './proc.js';
 
 /** Stops a watch; safe to call twice. */
@@ -53,19 +54,43 @@ class DaemonPoller {
 
 const pollers = new WeakMap<Clock, Map<number, DaemonPoller>>();
 
+type WatchDeps = { proc: ProcReader; clock: Clock; pollMs?: number; ends?: ProcessEndWatch };
+
 /**
- * Watches a FUSE daemon every `pollMs` (kill(pid, 0) + /proc/PID/stat) and calls `onDeath`
- * once, as soon as it is gone, a zombie or its pid reused, so a dead client is seen within
- * ~0.1 s and not at the next probe. Node has no pidfd, and the daemon is not our child (it
- * daemonized), so polling is the way; each poll is one pread of its /proc/PID/stat kept open
- * (ProcReader.keepStat; else kill(pid, 0) and a read), and every daemon watched on one clock
- * shares one timer.
+ * Calls `onDeath` once, as soon as the FUSE daemon is gone, a zombie or its pid reused, so a
+ * dead client is seen at once and not at the next probe. The daemon is not our child (it
+ * daemonized) and Node has no pidfd: with `ends` (the probe helper, which holds a pidfd of the
+ * daemon in its select) nothing is polled, and its word is checked against /proc before it is
+ * believed. Without it, or when it cannot watch (no pidfd_open, the helper died), the daemon is
+ * polled every `pollMs`: one pread of its /proc/PID/stat kept open (ProcReader.keepStat; else
+ * kill(pid, 0) and a read), every daemon on one clock on one timer.
  */
-export function watchDaemon(
-  daemon: DaemonRef,
-  deps: { proc: ProcReader; clock: Clock; pollMs?: number },
-  onDeath: (status: Exclude<DaemonStatus, 'alive'>) => void,
-): StopWatching {
+export function watchDaemon(daemon: DaemonRef, deps: WatchDeps, onDeath: (status: Exclude<DaemonStatus, 'alive'>) => void): StopWatching {
+  if (deps.ends === undefined) return pollDaemon(daemon, deps, onDeath);
+  let stopPolling: StopWatching | undefined;
+  let stopped = false;
+  const poll = (): void => {
+    if (!stopped) stopPolling ??= pollDaemon(daemon, deps, onDeath);
+  };
+  const stopWatching = deps.ends.watchProcess(daemon.pid, daemon.startTime, {
+    ended: () => {
+      if (stopped) return;
+      const status = checkDaemon(daemon, deps.proc);
+      // the helper's word against /proc: a daemon /proc still shows running is polled from now on
+      if (status === 'alive') return poll();
+      stopped = true;
+      onDeath(status);
+    },
+    unwatchable: poll,
+  });
+  return () => {
+    stopped = true;
+    stopWatching();
+    stopPolling?.();
+  };
+}
+
+function pollDaemon(daemon: DaemonRef, deps: WatchDeps, onDeath: (status: Exclude<DaemonStatus, 'alive'>) => void): StopWatching {
   const pollMs = deps.pollMs ?? DEFAULTS.probe.daemonPollMs;
   let byPeriod = pollers.get(deps.clock);
   if (byPeriod === undefined) pollers.set(deps.clock, (byPeriod = new Map()));

@@ -25,7 +25,11 @@ export function isFusectlMounted(mounts: readonly Pick<MountInfoEntry, 'fstype' 
   return mounts.some((entry) => entry.fstype === 'fusectl' && entry.mountpoint === dir);
 }
 
-/** The requests connection `id` holds unanswered; undefined when the connection (or fusectl) is not there. */
+/**
+ * The requests connection `id` holds unanswered; undefined when the connection (or fusectl) is
+ * not there. Opened at every read: fusectl opens the file non-seekable and makes the count only
+ * at offset 0, so a kept file can be read once (pread is ESPIPE; seen with strace).
+ */
 export function readWaiting(id: string, dir = FUSECTL_DIR): number | undefined {
   try {
     const value = Number(readFileSync(join(dir, id, 'waiting'), 'utf8').trim());

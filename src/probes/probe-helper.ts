@@ -3,7 +3,10 @@ import { DEFAULTS } from '../defaults.js';
 import {
   encodeKillRequest,
   encodeProbeBatch,
+  errnoName,
   encodeProbeRequest,
+  encodeUnwatchRequest,
+  encodeWatchRequest,
   helperErrnoArgs,
   helperFileConstantArgs,
   parseHelperLine,
@@ -28,6 +31,18 @@ export interface HelperProbe {
 /** Runs probes; the real one is the Perl helper, tests may inject another. */
 export interface ProbeHelperPort {
   run(request: ProbeRequest): HelperProbe;
+}
+
+/** What the helper says about a watched process: it ended, or it cannot be watched (then poll it). */
+export interface ProcessWatchEvents {
+  ended(): void;
+  unwatchable(reason: string): void;
+}
+
+/** Tells when a process that is not ours ends, without polling (a pidfd in the helper). */
+export interface ProcessEndWatch {
+  /** Watches `pid` started at `startTime` (clock ticks); exactly one event, unless stopped first. Returns the stop. */
+  watchProcess(pid: number, startTime: number, events: ProcessWatchEvents): () => void;
 }
 
 interface Flight {
@@ -63,9 +78,11 @@ const STDERR_CAP = 4_096;
  * DEFAULTS.probe.batchDeadlineMs). Should the helper die, the probes in flight end as failed,
  * their orphans are killed by pid, and the next probe starts a new helper.
  */
-export class ProbeHelper implements ProbeHelperPort {
+export class ProbeHelper implements ProbeHelperPort, ProcessEndWatch {
   private child: ChildProcessWithoutNullStreams | undefined;
   private readonly flights = new Map<number, Flight>();
+  /** processes watched for the agent: ID -> who to tell */
+  private readonly watches = new Map<number, ProcessWatchEvents>();
   private readonly batches = new Map<number, Batch>();
   /** mountpoints whose probe held up a batch: probed alone until one answers within the deadline */
   private readonly alone = new Set<string>();
@@ -116,6 +133,24 @@ export class ProbeHelper implements ProbeHelperPort {
         // a probe in a batch is not killed alone: the batch ends within its deadline, and then it
         if (this.flights.get(id) === flight && flight.batch === undefined && !this.pending.includes(flight)) this.send(encodeKillRequest(id));
       },
+    };
+  }
+
+  /**
+   * One pidfd per watched process in the helper's select(2): its end is told at once, with no
+   * wake-up of the agent until then. Without pidfd_open (Linux < 5.3, an unknown architecture)
+   * or a helper, and when the helper dies, the watch says `unwatchable`: the caller polls instead.
+   */
+  watchProcess(pid: number, startTime: number, events: ProcessWatchEvents): () => void {
+    const id = this.nextId++;
+    if (this.start() === undefined) {
+      events.unwatchable(`cannot start the probe helper ${this.perl}`);
+      return () => undefined;
+    }
+    this.watches.set(id, events);
+    this.send(encodeWatchRequest(id, pid, startTime));
+    return () => {
+      if (this.watches.delete(id)) this.send(encodeUnwatchRequest(id));
     };
   }
 
@@ -226,6 +261,13 @@ export class ProbeHelper implements ProbeHelperPort {
   }
 
   private onLine(line: HelperLine): void {
+    const watch = this.watches.get(line.id);
+    if (watch !== undefined) {
+      if (line.kind !== 'ended' && line.kind !== 'unwatchable') return;
+      this.watches.delete(line.id);
+      return line.kind === 'ended' ? watch.ended() : watch.unwatchable(line.errno === 0 ? 'the helper cannot watch it' : `pidfd_open: ${errnoName(line.errno)}`);
+    }
+    if (line.kind === 'ended' || line.kind === 'unwatchable') return;
     const batch = this.batches.get(line.id);
     if (batch !== undefined) return this.onBatchLine(batch, line);
     const flight = this.flights.get(line.id);
@@ -242,7 +284,7 @@ export class ProbeHelper implements ProbeHelperPort {
   }
 
   /** `s` and `x` of a batch's child; an `r` under the batch's id is the helper's own (the fork failed): every member gets it. */
-  private onBatchLine(batch: Batch, line: HelperLine): void {
+  private onBatchLine(batch: Batch, line: Exclude<HelperLine, { kind: 'ended' | 'unwatchable' }>): void {
     const members = batch.members.filter((member) => member.batch === batch);
     if (line.kind === 'started') {
       batch.pid = line.pid;
@@ -274,6 +316,9 @@ export class ProbeHelper implements ProbeHelperPort {
     this.batches.clear();
     const said = this.stderr.trim().split('\n').pop();
     for (const flight of [...this.flights.values()]) this.lose(flight, said ? `${reason}: ${said}` : reason);
+    const watches = [...this.watches.values()];
+    this.watches.clear();
+    for (const watch of watches) watch.unwatchable(reason);
   }
 
   /** Ends a probe whose helper is gone; its child, if one was forked, is an orphan now: kill it by pid. */

@@ -4,8 +4,11 @@
 //                    `b BATCH (ID MODE MOUNT DEV HOST FILE TOKEN NONCE)...` (one child runs the
 //                    probes one after the other; `s` and `x` come under BATCH, each `r` under its probe's ID)
 //                    `k ID` (SIGKILL that probe's or batch's child, if it has not been reaped yet)
+//                    `w ID PID START` (watch the process PID that started at START, field 22 of its stat)
+//                    `u ID` (stop watching)
 //   helper -> agent: `ID s PID` (child forked), `ID r VERDICT STEP ERRNO CODE WHERE [ARG]` (the child's
 //                    result; WHERE: root, lookup, folder, host or file), `ID x STATUS` (child reaped; its wait status). `r` may come before `s`.
+//                    `ID d` (the watched process ended, or was not there), `ID n ERRNO` (it cannot be watched: no pidfd)
 import { constants as fsConstants } from 'node:fs';
 import { constants } from 'node:os';
 import { classifyErrno } from './classify.js';
@@ -44,7 +47,9 @@ export type ProbePlace = 'root' | 'lookup' | 'folder' | 'host' | 'file';
 export type HelperLine =
   | { id: number; kind: 'started'; pid: number }
   | { id: number; kind: 'result'; report: ChildReport }
-  | { id: number; kind: 'exit'; status: number };
+  | { id: number; kind: 'exit'; status: number }
+  | { id: number; kind: 'ended' }
+  | { id: number; kind: 'unwatchable'; errno: number };
 
 const hex = (text: string): string => Buffer.from(text, 'utf8').toString('hex');
 
@@ -65,6 +70,15 @@ export function encodeKillRequest(id: number): string {
   return `k ${id}\n`;
 }
 
+/** Asks the helper to tell when process `pid` (started at `startTime`, in clock ticks) ends. Pure. */
+export function encodeWatchRequest(id: number, pid: number, startTime: number): string {
+  return `w ${id} ${pid} ${startTime}\n`;
+}
+
+export function encodeUnwatchRequest(id: number): string {
+  return `u ${id}\n`;
+}
+
 const VERDICTS = new Set<ChildReport['verdict']>(['ok', 'errno', 'tampered', 'unsafe', 'bad']);
 const STEPS = new Set<ProbeStepName>(['lookup', 'mkdir', 'write', 'read', 'none']);
 const PLACES = new Set<ProbePlace>(['root', 'lookup', 'folder', 'host', 'file']);
@@ -74,6 +88,11 @@ export function parseHelperLine(line: string): HelperLine | undefined {
   const [idText, kind, ...rest] = line.split(' ');
   const id = Number(idText);
   if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+  if (kind === 'd') return rest.length === 0 ? { id, kind: 'ended' } : undefined;
+  if (kind === 'n') {
+    const errno = Number(rest[0]);
+    return rest.length === 1 && Number.isSafeInteger(errno) ? { id, kind: 'unwatchable', errno } : undefined;
+  }
   if (kind === 's' || kind === 'x') {
     const value = Number(rest[0]);
     if (rest.length !== 1 || !Number.isSafeInteger(value)) return undefined;
@@ -98,8 +117,8 @@ export function errnoName(errno: number): string {
 
 /** The errno numbers the helper needs to tell answers from errors, in its argument order. */
 export function helperErrnoArgs(): string[] {
-  const { ENOENT, EEXIST, ENOTDIR, ELOOP, EINTR } = constants.errno;
-  return [ENOENT, EEXIST, ENOTDIR, ELOOP, EINTR].map(String);
+  const { ENOENT, EEXIST, ENOTDIR, ELOOP, EINTR, ESRCH } = constants.errno;
+  return [ENOENT, EEXIST, ENOTDIR, ELOOP, EINTR, ESRCH].map(String);
 }
 
 /** The open(2) flags and file type bits the helper needs, in its argument order after the syscalls. */
@@ -108,20 +127,21 @@ export function helperFileConstantArgs(): string[] {
   return [c.O_RDONLY, c.O_RDWR, c.O_CREAT, c.O_EXCL, c.O_NOFOLLOW, c.O_DIRECTORY, c.O_NONBLOCK, c.S_IFMT, c.S_IFDIR, c.S_IFREG, c.S_IFLNK, c.S_IFIFO, c.S_IFCHR, c.S_IFBLK, c.S_IFSOCK].map(String);
 }
 
-// fsync(2) and exit_group(2) numbers: asm-generic architectures share theirs; others fall back
-const SYSCALLS: Partial<Record<NodeJS.Architecture, [fsync: number, exitGroup: number]>> = {
-  x64: [74, 231],
-  arm64: [82, 94],
-  riscv64: [82, 94],
-  loong64: [82, 94],
-  ia32: [118, 252],
-  arm: [118, 248],
+// fsync(2), exit_group(2) and pidfd_open(2) numbers: asm-generic architectures share theirs, and
+// every architecture numbers the syscalls added since Linux 5.1 alike (pidfd_open is 434); others fall back
+const SYSCALLS: Partial<Record<NodeJS.Architecture, [fsync: number, exitGroup: number, pidfdOpen: number]>> = {
+  x64: [74, 231, 434],
+  arm64: [82, 94, 434],
+  riscv64: [82, 94, 434],
+  loong64: [82, 94, 434],
+  ia32: [118, 252, 434],
+  arm: [118, 248, 434],
 };
 
-/** The helper's fsync and exit_group syscall arguments for `arch` ("" makes it use Perl's own). Pure. */
-export function syscallArgs(arch: NodeJS.Architecture): [fsync: string, exitGroup: string] {
+/** The helper's fsync, exit_group and pidfd_open syscall arguments for `arch` ("": Perl's own, and no daemon watch). Pure. */
+export function syscallArgs(arch: NodeJS.Architecture): [fsync: string, exitGroup: string, pidfdOpen: string] {
   const numbers = SYSCALLS[arch];
-  return numbers === undefined ? ['', ''] : [String(numbers[0]), String(numbers[1])];
+  return numbers === undefined ? ['', '', ''] : [String(numbers[0]), String(numbers[1]), String(numbers[2])];
 }
 
 /** The full path of each place, for the texts. */

@@ -7,24 +7,28 @@
 // The helper itself never touches a mount: it reads requests on stdin, forks one child per probe,
 // or one child per batch of probes (src/probes/probe-helper.ts says when), reports the child's
 // pid, kills it when asked, reaps it and reports its exit. The child does the whole probe (a
-// batch child: each probe in turn), writes one result line per probe (one write(2) of under 512
-// bytes: atomic on the shared pipe) and exits. What the child guarantees, whatever the volume holds:
+// batch child: each probe in turn), writes one result line per probe to a pipe of its own (the
+// helper passes the lines on, see $HOLD) and exits. What the child guarantees, whatever the volume holds:
 // - every step runs relative to a folder it opened with O_DIRECTORY|O_NOFOLLOW and fstat()ed:
 //   a directory on the mount's device (`.` after chdir into the mountpoint, then `.ha-mount`,
 //   then `<host>`), so no symlink, FIFO, device node or swapped folder can lead it elsewhere;
 // - the probe file is only ever created with O_CREAT|O_EXCL|O_NOFOLLOW: the child never opens
 //   anything that existed before (what was at the name is removed only when it is a regular file);
 // - anything unexpected is the verdict `tampered` and nothing is written.
-// Arguments: ENOENT EEXIST ENOTDIR ELOOP EINTR (this system's numbers), and the fsync and
-// exit_group syscall numbers of this architecture ("" when unknown: IO::Handle's sync and exit
-// are used instead; exit_group skips Perl's clean-up, about 40 % of a probe child's CPU), then
-// O_RDONLY O_RDWR O_CREAT O_EXCL O_NOFOLLOW O_DIRECTORY O_NONBLOCK and S_IFMT S_IFDIR S_IFREG
-// S_IFLNK S_IFIFO S_IFCHR S_IFBLK S_IFSOCK of this system.
+// The helper also watches FUSE daemons for the agent: a pidfd (pidfd_open(2), Linux 5.3) per
+// daemon in the same select(2) as its stdin turns readable when the daemon exits, so a death is
+// told at once and the agent polls nothing. The daemon is not the helper's child: it only learns
+// that it ended, which the agent then reads from /proc itself.
+// Arguments: ENOENT EEXIST ENOTDIR ELOOP EINTR ESRCH (this system's numbers), and the fsync,
+// exit_group and pidfd_open syscall numbers of this architecture ("" when unknown: IO::Handle's
+// sync and exit are used instead, and no daemon is watched; exit_group skips Perl's clean-up,
+// about 40 % of a probe child's CPU), then O_RDONLY O_RDWR O_CREAT O_EXCL O_NOFOLLOW O_DIRECTORY
+// O_NONBLOCK and S_IFMT S_IFDIR S_IFREG S_IFLNK S_IFIFO S_IFCHR S_IFBLK S_IFSOCK of this system.
 
 /** The helper's Perl source. */
 export const PROBE_SCRIPT = String.raw`
 use strict;
-my ($ENOENT, $EEXIST, $ENOTDIR, $ELOOP, $EINTR, $FSYNC, $EXIT,
+my ($ENOENT, $EEXIST, $ENOTDIR, $ELOOP, $EINTR, $ESRCH, $FSYNC, $EXIT, $PIDFD_OPEN,
   $O_RDONLY, $O_RDWR, $O_CREAT, $O_EXCL, $O_NOFOLLOW, $O_DIRECTORY, $O_NONBLOCK,
   $S_IFMT, $S_IFDIR, $S_IFREG, $S_IFLNK, $S_IFIFO, $S_IFCHR, $S_IFBLK, $S_IFSOCK) = @ARGV;
 # numbers, not strings: | and & on two strings would work on their characters
@@ -35,8 +39,59 @@ sub S_ISCHR { ($_[0] & $S_IFMT) == $S_IFCHR } sub S_ISBLK { ($_[0] & $S_IFMT) ==
 sub S_ISSOCK { ($_[0] & $S_IFMT) == $S_IFSOCK }
 $0 = 'ha-mount-probe-helper';
 my (%pid_of, %id_of);
+# watched daemons: ID -> the pidfd's handle
+my %watch;
 
-sub out { my $line = "$_[0]\n"; syswrite(STDOUT, $line); }
+# A probe child's lines go to a pipe of its own, which the helper reads when the child is reaped
+# and, while it runs, every $HOLD s; what it read goes to the agent in one write, with the x line.
+# A batch's answers then wake the agent (and the helper) once, not once a line; the answers before
+# a stuck probe still reach the agent within $HOLD (far inside probe.batchDeadlineMs). A daemon's
+# death or a refused watch is written at once.
+my $HOLD = 0.02;
+my $CHILD_OUT;        # in a probe child: its pipe to the helper
+my %relay;            # ID -> [the pipe from its child, a partial line]
+my $held = '';        # lines for the agent not written yet
+my $relay_for = 0;    # s since the children's pipes were last read (from select's time left)
+
+sub hold { $held .= $_[0]; }
+
+sub send_held {
+  while ($held ne '') {
+    my $sent = syswrite(STDOUT, $held);
+    if (!defined $sent) { next if $! + 0 == $EINTR; exit(1); }
+    substr($held, 0, $sent, '');
+  }
+}
+
+sub out {
+  my $line = "$_[0]\n";
+  if (defined $CHILD_OUT) { syswrite($CHILD_OUT, $line); return; }
+  hold($line);
+  send_held();
+}
+
+# one read of a child's pipe: its whole lines are held; at its end the pipe is closed
+sub relay_read {
+  my ($id) = @_;
+  my $relay = $relay{$id};
+  my $got = sysread($relay->[0], my $chunk, 65536);
+  if (!defined $got) { return if $! + 0 == $EINTR; $got = 0; }
+  if ($got == 0) { close($relay->[0]); delete $relay{$id}; return; }
+  $relay->[1] .= $chunk;
+  my $end = rindex($relay->[1], "\n");
+  hold(substr($relay->[1], 0, $end + 1, '')) if $end >= 0;
+}
+
+# what the running children wrote so far, read without waiting, and the held lines sent
+sub collect {
+  my $pipes = '';
+  vec($pipes, fileno($_->[0]), 1) = 1 for values %relay;
+  if (select(my $ready = $pipes, undef, undef, 0) > 0) {
+    for my $id (keys %relay) { relay_read($id) if vec($ready, fileno($relay{$id}[0]), 1); }
+  }
+  send_held();
+  $relay_for = 0;
+}
 
 sub devname {
   my ($d) = @_;
@@ -127,6 +182,8 @@ sub reap {
     my $id = delete $id_of{$pid};
     next unless defined $id;
     delete $pid_of{$id};
+    # the child is gone, its end of the pipe closed: what it wrote is read to the end, then x
+    relay_read($id) while defined $relay{$id};
     out("$id x $?");
   }
 }
@@ -134,24 +191,68 @@ sub reap {
 # forks the child that runs $work; its pid is reported under $id, and later its exit
 sub spawn_child {
   my ($id, $work) = @_;
-  my $pid = fork();
-  if (!defined $pid) { out("$id r errno none " . ($! + 0) . ' fork root'); out("$id x 0"); return; }
+  my ($from, $to);
+  my $pid = pipe($from, $to) ? fork() : undef;
+  if (!defined $pid) {
+    my $errno = $! + 0;
+    if (defined $to) { close($from); close($to); }
+    out("$id r errno none $errno fork root");
+    out("$id x 0");
+    return;
+  }
   if ($pid == 0) {
     $SIG{CHLD} = 'DEFAULT';
     close(STDIN);
+    close(STDOUT);
+    close($from);
+    close($_) for values %watch;
+    close($_->[0]) for values %relay;
+    $CHILD_OUT = $to;
     $work->();
     syscall($EXIT + 0, 0) if $EXIT ne '';
     exit(0);
   }
+  close($to);
+  $relay_for = 0 unless %relay;
+  $relay{$id} = [$from, ''];
   $pid_of{$id} = $pid;
   $id_of{$pid} = $id;
-  out("$id s $pid");
+  hold("$id s $pid\n");
+}
+
+# the stat line of PID still names the process that started at START and has not ended
+sub still_runs {
+  my ($pid, $start) = @_;
+  open(my $fh, '<', "/proc/$pid/stat") or return 0;
+  my $line = <$fh>;
+  close($fh);
+  return 0 unless defined $line && $line =~ /^.*\) (\S) (.*)$/;
+  my ($state, @fields) = ($1, split(/ /, $2));
+  # field 22 (start time) is the 19th after the state
+  return $state ne 'Z' && $state ne 'X' && defined $fields[18] && $fields[18] eq $start;
+}
+
+# w ID PID START: tell "ID d" once the daemon has ended, "ID n ERRNO" when it cannot be watched
+sub watch {
+  my ($id, $pid, $start) = @_;
+  return out("$id n 0") unless $PIDFD_OPEN ne '' && $pid =~ /^[1-9][0-9]{0,9}$/ && $start =~ /^[0-9]{1,20}$/;
+  my $fd = syscall($PIDFD_OPEN + 0, $pid + 0, 0);
+  if ($fd < 0) { return out($! + 0 == $ESRCH ? "$id d" : "$id n " . ($! + 0)); }
+  my $fh;
+  # a handle on the descriptor, so close() ends it; select(2) takes descriptors below 1024 only
+  return out("$id n " . ($! + 0)) unless open($fh, "<&=", $fd);
+  if (fileno($fh) >= 1024) { close($fh); return out("$id n 0"); }
+  # opened after the check would watch another process that took the pid: check after opening
+  if (!still_runs($pid, $start)) { close($fh); return out("$id d"); }
+  $watch{$id} = $fh;
 }
 
 sub handle {
   my ($command, $id, @fields) = split(/ /, $_[0]);
   return unless defined $id;
   if ($command eq 'k') { kill('KILL', $pid_of{$id}) if defined $pid_of{$id}; return; }
+  if ($command eq 'w' && @fields == 2) { return watch($id, @fields); }
+  if ($command eq 'u') { close(delete $watch{$id}) if defined $watch{$id}; return; }
   if ($command eq 'p' && @fields == 7) {
     my ($mode, $mount, $dev, $host, $file, $token, $nonce) = @fields;
     $_ = pack('H*', $_) for ($mount, $host, $file, $token);
@@ -170,12 +271,24 @@ sub handle {
 
 $SIG{CHLD} = sub { };
 my $buffer = '';
-my $in = '';
-vec($in, fileno(STDIN), 1) = 1;
 for (;;) {
   reap();
-  my $ready = select(my $out = $in, undef, undef, %pid_of ? 0.1 : undef);
+  my $in = '';
+  vec($in, fileno(STDIN), 1) = 1;
+  vec($in, fileno($_), 1) = 1 for values %watch;
+  my $wait = %relay ? ($HOLD > $relay_for ? $HOLD - $relay_for : 0) : %pid_of ? 0.1 : undef;
+  my ($ready, $left) = select(my $out = $in, undef, undef, $wait);
+  if (%relay && defined $left) {
+    $relay_for += $wait - $left;
+    collect() if $relay_for >= $HOLD;
+  }
   next if $ready <= 0;
+  for my $id (keys %watch) {
+    next unless vec($out, fileno($watch{$id}), 1);
+    close(delete $watch{$id});
+    out("$id d");
+  }
+  next unless vec($out, fileno(STDIN), 1);
   my $got = sysread(STDIN, $buffer, 65536, length($buffer));
   if (!defined $got) { next if $! + 0 == $EINTR; exit(1); }
   exit(0) if $got == 0;

@@ -4,6 +4,7 @@ import type { MountOutcome } from '../mount/mounter-api.js';
 import type { MountInfoEntry } from '../mount/mountinfo.js';
 import type { DaemonRef } from '../probes/daemon.js';
 import type { BrickStatus } from '../probes/gluster-log.js';
+import type { ProcessEndWatch } from '../probes/probe-helper.js';
 import type { ProcReader } from '../probes/proc.js';
 import type { ProbeRunner, ProbeVerdict } from '../probes/probe-types.js';
 import type { Resolution } from '../resolve/resolve-servers.js';
@@ -39,6 +40,8 @@ export interface SupervisorDeps {
   /** /proc/self/mountinfo, parsed */
   readMounts(): MountInfoEntry[];
   proc: ProcReader;
+  /** tells when the FUSE daemon ends without polling (the probe helper's pidfd); without it the daemon is polled */
+  processEnds?: ProcessEndWatch;
   mounts: MountOperations;
   /** ends a FUSE daemon left behind by a lazy unmount (re-checks that the pid is still it); `immediate`: SIGKILL at once */
   killDaemon(daemon: DaemonRef, mountpoint: string, options?: { immediate?: boolean }): Promise<unknown>;
@@ -63,6 +66,8 @@ export interface SupervisorDeps {
   settleIntervalMs?: number;
   /** probe ticks land on a shared grid of this many ms (see tick-grid.ts); default: not aligned */
   tickGridMs?: number;
+  /** the clock of the probe ticks (see createGridClock: the ticks of one grid point in one callback); default `clock` */
+  tickClock?: Clock;
   /** fusectl and socket aborts (issue 17); without them the agent never aborts a connection */
   connections?: ConnectionLevers;
   /** default: DEFAULTS.partition */

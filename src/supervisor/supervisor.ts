@@ -23,6 +23,8 @@ export class Supervisor {
   private core: MountCore;
   private readonly settings: CoreSettings;
   private readonly timers: NamedTimers<TimerName>;
+  /** the probe tick's timer, on the shared tick clock */
+  private readonly ticks: NamedTimers<'tick'>;
   private readonly probes = new Map<number, RunningProbe>();
   private stopWatching: StopWatching | undefined;
   private bricks: BrickSource | undefined;
@@ -37,6 +39,7 @@ export class Supervisor {
   ) {
     this.settings = { spec, repair: { ...DEFAULTS.repair, ...deps.repair }, settleIntervalMs: deps.settleIntervalMs ?? DEFAULTS.probe.settleIntervalMs, ...leverSettings(spec, deps) };
     this.timers = createNamedTimers(deps.clock);
+    this.ticks = createNamedTimers(deps.tickClock ?? deps.clock);
     this.daemonStat = createDaemonStatReader(deps.proc);
     this.core = createCore(deps.clock.now());
   }
@@ -95,18 +98,19 @@ export class Supervisor {
       }
       case 'watch-daemon':
         this.stopWatching?.();
-        this.stopWatching = watchDaemon(effect.daemon, { proc: deps.proc, clock: deps.clock }, (status) => this.feed({ kind: 'daemon-died', daemon: effect.daemon, status }));
+        this.stopWatching = watchDaemon(effect.daemon, { proc: deps.proc, clock: deps.clock, ...(deps.processEnds ? { ends: deps.processEnds } : {}) }, (status) => this.feed({ kind: 'daemon-died', daemon: effect.daemon, status }));
         return;
       case 'unwatch-daemon':
         this.stopWatching?.();
         this.stopWatching = undefined;
         return;
       case 'set-timer': {
-        const delayMs = effect.timer === 'tick' ? alignTickDelay(deps.clock.now(), effect.delayMs, deps.tickGridMs) : effect.delayMs;
-        return this.timers.set(effect.timer, delayMs, () => this.feed({ kind: 'timer', timer: effect.timer }));
+        const { timer } = effect;
+        if (timer === 'tick') return this.ticks.set(timer, alignTickDelay(deps.clock.now(), effect.delayMs, deps.tickGridMs), () => this.feed({ kind: 'timer', timer }));
+        return this.timers.set(timer, effect.delayMs, () => this.feed({ kind: 'timer', timer }));
       }
       case 'cancel-timer':
-        return this.timers.clear(effect.timer);
+        return effect.timer === 'tick' ? this.ticks.clear(effect.timer) : this.timers.clear(effect.timer);
       case 'check-servers':
         void deps.resolveServers(spec, []).then((resolution) => this.feed({ kind: 'servers-checked', ...describeFirstAnswer(resolution) }));
         return;

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULTS } from '../../../src/defaults.js';
 import type { AgentStatus } from '../../../src/agent/status-file.js';
 import { waitUntil } from '../../../src/lab/lab-access.js';
 import type { Lab } from '../../../src/lab/lab-types.js';
@@ -35,7 +36,7 @@ export interface AgentProcessOptions {
   dir: string;
   /** its config file (default DIR/config.yaml) */
   config?: string;
-  /** options for node itself, e.g. a capped heap */
+  /** options for node itself, e.g. a capped heap, after the V8 flags the launcher gives the agent */
   nodeOptions?: string[];
 }
 
@@ -51,7 +52,8 @@ export class AgentProcess {
     this.config = options.config ?? join(options.dir, 'config.yaml');
     this.logFile = join(this.dir, 'agent.log');
     const log = openSync(this.logFile, 'a');
-    const args = [...(options.nodeOptions ?? []), HA_MOUNT, '-c', this.config, 'agent', '--state-dir', join(this.dir, 'state'), '--no-fstab'];
+    // as the launcher starts it (DEFAULTS.agent.nodeFlags): the lab tests the agent users run
+    const args = [...DEFAULTS.agent.nodeFlags, ...(options.nodeOptions ?? []), HA_MOUNT, '-c', this.config, 'agent', '--state-dir', join(this.dir, 'state'), '--no-fstab'];
     const command = lab.clientCommand({ file: process.execPath, args });
     const env: NodeJS.ProcessEnv = { ...process.env, HA_MOUNT_LOG_FORMAT: 'json', HA_MOUNT_LOG_LEVEL: 'debug' };
     // not a systemd service here, whatever the test runner's environment says

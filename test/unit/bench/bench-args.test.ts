@@ -18,6 +18,7 @@ describe('parseBenchArgs', () => {
       overhead: true,
       reportOnly: false,
       costOnly: false,
+      costAgentFlags: false,
       floorOnly: false,
       lanes: 2,
     });
@@ -38,6 +39,8 @@ describe('parseBenchArgs', () => {
   it('when --cost-baseline names another build then the cost measures it too, else it is absent', () => {
     expect(parseBenchArgs(['--cost-only', '--cost-baseline', '/tmp/main', '--cost-node-options', '--max-semi-space-size=1'], OUT, NOW)).toMatchObject({ costOnly: true, costBaseline: '/tmp/main', costNodeOptions: '--max-semi-space-size=1' });
     expect(parseBenchArgs([], OUT, NOW).costBaseline).toBeUndefined();
+    expect(parseBenchArgs(['--cost-agent-flags'], OUT, NOW).costAgentFlags).toBe(true);
+    expect(parseBenchArgs([], OUT, NOW).costAgentFlags).toBe(false);
     expect(() => parseBenchArgs(['--cost-baseline'], OUT, NOW)).toThrow(/--cost-baseline: missing value/);
   });
 

@@ -1,3 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULTS } from '../../../src/defaults.js';
+import { renderLauncher } from '../../../src/install/render.js';
 import { describe, expect, it } from 'vitest';
 import { debFileName, manPageTarget, planDeb, renderControl, renderDebLauncher } from '../../../src/package/deb-plan.js';
 
@@ -45,6 +51,28 @@ describe('the .deb layout', () => {
     expect(text).toContain('for node in /usr/local/bin/node /usr/bin/node; do');
     expect(text).toMatch(/Node\.js 20/);
     expect(text.trimEnd().endsWith('exit 2')).toBe(true);
+  });
+
+  it('when the launchers run then `ha-mount agent` gets the agent\'s V8 flags, other commands and mount.ha none, and arguments pass through', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ha-mount-launcher-'));
+    try {
+      // a stand-in node that prints its arguments, found where the launcher looks first
+      const node = join(dir, 'node');
+      writeFileSync(node, '#!/bin/sh\nfor arg in "$@"; do echo "$arg"; done\n', { mode: 0o755 });
+      const run = (name: string, args: string[]): string[] => {
+        const launcher = join(dir, name);
+        writeFileSync(launcher, renderDebLauncher(name, '/lib/x.js').replaceAll('/usr/local/bin/node', node), { mode: 0o755 });
+        return execFileSync(launcher, args, { encoding: 'utf8' }).trimEnd().split('\n');
+      };
+      expect(run('ha-mount', ['agent', '--no-fstab'])).toEqual([...DEFAULTS.agent.nodeFlags, '/lib/x.js', 'agent', '--no-fstab']);
+      expect(run('ha-mount', ['status', '*', 'a b'])).toEqual(['/lib/x.js', 'status', '*', 'a b']);
+      expect(run('mount.ha', ['agent'])).toEqual(['/lib/x.js', 'agent']);
+      const installed = join(dir, 'installed');
+      writeFileSync(installed, renderLauncher('ha-mount', node, '/lib/x.js'), { mode: 0o755 });
+      expect(execFileSync(installed, ['agent'], { encoding: 'utf8' }).trimEnd().split('\n')).toEqual([...DEFAULTS.agent.nodeFlags, '/lib/x.js', 'agent']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('when the control file is rendered then Node.js is not a dpkg dependency (a nodejs.org tarball satisfies none)', () => {

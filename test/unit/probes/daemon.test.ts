@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { checkDaemon, createDaemonStatReader, findDaemon } from '../../../src/probes/daemon.js';
 import { watchDaemon } from '../../../src/probes/daemon-watcher.js';
+import type { ProcessEndWatch, ProcessWatchEvents } from '../../../src/probes/probe-helper.js';
 import { parseProcStat, parseProcStatBytes, systemProc, type ProcReader } from '../../../src/probes/proc.js';
 import { fakeBackend, FakeClock, FakeProc } from '../supervisor/fakes.js';
 
@@ -188,6 +189,71 @@ describe('watchDaemon', () => {
     const stop = watchDaemon(findDaemon('/mnt/data', fakeBackend, proc)!, { proc, clock }, () => undefined);
     await clock.advance(500);
     stop();
+    expect(clock.pending()).toBe(0);
+  });
+
+  /** An `ends` port driven by the test: it records each watch and lets the test answer. */
+  const scriptedEnds = () => {
+    const watches: Array<{ pid: number; startTime: number; events: ProcessWatchEvents; stopped: boolean }> = [];
+    const ends: ProcessEndWatch = {
+      watchProcess: (pid, startTime, events) => {
+        const watch = { pid, startTime, events, stopped: false };
+        watches.push(watch);
+        return () => void (watch.stopped = true);
+      },
+    };
+    return { ends, watches };
+  };
+
+  it('when the helper watches the daemon then nothing is polled, and its word that the daemon ended is checked in /proc before the death is reported', async () => {
+    const proc = new FakeProc();
+    const clock = new FakeClock();
+    const pid = proc.spawnDaemon('/mnt/data');
+    const daemon = findDaemon('/mnt/data', fakeBackend, proc)!;
+    const { ends, watches } = scriptedEnds();
+    const deaths: string[] = [];
+    watchDaemon(daemon, { proc, clock, pollMs: 100, ends }, (status) => deaths.push(status));
+    expect(watches).toMatchObject([{ pid, startTime: daemon.startTime }]);
+    expect(clock.pending()).toBe(0);
+    proc.processes.get(pid)!.stat.state = 'Z';
+    watches[0]!.events.ended();
+    expect(deaths).toEqual(['zombie']);
+    watches[0]!.events.ended();
+    expect(deaths).toEqual(['zombie']);
+  });
+
+  it('when the helper says the daemon ended but /proc shows it running, or the helper cannot watch, then the daemon is polled instead', async () => {
+    for (const answer of ['ended', 'unwatchable'] as const) {
+      const proc = new FakeProc();
+      const clock = new FakeClock();
+      const pid = proc.spawnDaemon('/mnt/data');
+      const { ends, watches } = scriptedEnds();
+      const deaths: string[] = [];
+      const stop = watchDaemon(findDaemon('/mnt/data', fakeBackend, proc)!, { proc, clock, pollMs: 100, ends }, (status) => deaths.push(status));
+      if (answer === 'ended') watches[0]!.events.ended();
+      else watches[0]!.events.unwatchable('pidfd_open: ENOSYS');
+      expect(deaths).toEqual([]);
+      expect(clock.pending()).toBe(1);
+      proc.kill(pid);
+      await clock.advance(100);
+      expect(deaths).toEqual(['gone']);
+      stop();
+      expect(clock.pending()).toBe(0);
+    }
+  });
+
+  it('when a helper watch is stopped then the helper is told, and a late word from it reports nothing', () => {
+    const proc = new FakeProc();
+    const clock = new FakeClock();
+    const pid = proc.spawnDaemon('/mnt/data');
+    const { ends, watches } = scriptedEnds();
+    const deaths: string[] = [];
+    const stop = watchDaemon(findDaemon('/mnt/data', fakeBackend, proc)!, { proc, clock, ends }, (status) => deaths.push(status));
+    stop();
+    expect(watches[0]!.stopped).toBe(true);
+    proc.kill(pid);
+    watches[0]!.events.ended();
+    expect(deaths).toEqual([]);
     expect(clock.pending()).toBe(0);
   });
 });

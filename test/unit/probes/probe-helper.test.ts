@@ -1,9 +1,12 @@
 // The real Perl helper on a local folder standing in for a mount.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProbeHelper } from '../../../src/probes/probe-helper.js';
+import { parseProcStat } from '../../../src/probes/proc.js';
 import type { ProbeRequest } from '../../../src/probes/probe-protocol.js';
 import { deviceOf } from './device-of.js';
 
@@ -40,6 +43,26 @@ describe('the probe helper', () => {
     const next = helper.run(request(dir, 2));
     expect(await next.end).toMatchObject({ kind: 'report', report: { verdict: 'ok' } });
     expect(helperPid(helper)).not.toBe(first);
+  });
+
+  it('when a batch runs then its answers reach the agent together: a few pipe reads, not one per line', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ha-mount-helper-'));
+    helper = new ProbeHelper();
+    await helper.run(request(dir, 100)).exited; // the helper is up
+    const stdout = (helper as unknown as { child: { stdout: NodeJS.ReadableStream } }).child.stdout;
+    let chunks = 0;
+    let text = '';
+    const count = (chunk: string): void => {
+      chunks += 1;
+      text += chunk;
+    };
+    stdout.on('data', count);
+    const probes = Array.from({ length: 20 }, (_, index) => helper!.run({ ...request(dir!, index), write: false }));
+    await Promise.all(probes.map((probe) => probe.exited));
+    stdout.off('data', count);
+    // 22 lines (s, 20 r, x): held by the helper until the child is reaped, or 20 ms
+    expect(text.trimEnd().split('\n')).toHaveLength(22);
+    expect(chunks).toBeLessThanOrEqual(2);
   });
 
   it('when 20 mounts ask for a probe in the same turn then one batch child runs them and each gets its own verdict', async () => {
@@ -142,5 +165,76 @@ require('node:readline').createInterface({ input: process.stdin }).on('line', (l
     const probe = helper.run(request(dir, 0));
     expect(await probe.end).toMatchObject({ kind: 'failed', message: expect.stringMatching(/\/nonexistent\/perl.*ENOENT/) });
     await probe.exited;
+  });
+
+  describe('watching a process that is not its child', () => {
+    const startTimeOf = (pid: number): number => parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'))!.startTime;
+    const told = (helperNow: ProbeHelper, pid: number, startTime: number) => {
+      const events: string[] = [];
+      let resolve!: () => void;
+      const first = new Promise<void>((done) => (resolve = done));
+      const stop = helperNow.watchProcess(pid, startTime, {
+        ended: () => (events.push('ended'), resolve()),
+        unwatchable: (reason) => (events.push(`unwatchable: ${reason}`), resolve()),
+      });
+      return { events, first, stop };
+    };
+    const sleeper = async (): Promise<ChildProcess> => {
+      const child = spawn('sleep', ['60'], { stdio: 'ignore' });
+      await once(child, 'spawn');
+      return child;
+    };
+
+    it('when the process is killed then the helper tells, once, and not before', async () => {
+      helper = new ProbeHelper();
+      const child = await sleeper();
+      const watch = told(helper, child.pid!, startTimeOf(child.pid!));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(watch.events).toEqual([]);
+      child.kill('SIGKILL');
+      await watch.first;
+      expect(watch.events).toEqual(['ended']);
+    });
+
+    it('when the pid names another process (other start time) or none then it ends at once', async () => {
+      helper = new ProbeHelper();
+      const child = await sleeper();
+      const reused = told(helper, child.pid!, startTimeOf(child.pid!) + 1);
+      await reused.first;
+      expect(reused.events).toEqual(['ended']);
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+      const none = told(helper, child.pid!, 0);
+      await none.first;
+      expect(none.events).toEqual(['ended']);
+    });
+
+    it('when the watch is stopped then the end of the process is not told', async () => {
+      helper = new ProbeHelper();
+      const stopped = await sleeper();
+      const watched = await sleeper();
+      const quiet = told(helper, stopped.pid!, startTimeOf(stopped.pid!));
+      const loud = told(helper, watched.pid!, startTimeOf(watched.pid!));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      quiet.stop();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      stopped.kill('SIGKILL');
+      await once(stopped, 'exit');
+      watched.kill('SIGKILL'); // its word comes after any word about the first
+      await loud.first;
+      expect(quiet.events).toEqual([]);
+      expect(loud.events).toEqual(['ended']);
+    });
+
+    it('when the helper dies then its watches say so, for the caller to poll instead', async () => {
+      helper = new ProbeHelper();
+      const child = await sleeper();
+      const watch = told(helper, child.pid!, startTimeOf(child.pid!));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      process.kill(helperPid(helper), 'SIGKILL');
+      await watch.first;
+      expect(watch.events).toEqual(['unwatchable: the probe helper exited (SIGKILL)']);
+      child.kill('SIGKILL');
+    });
   });
 });

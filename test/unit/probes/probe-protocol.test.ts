@@ -11,13 +11,15 @@ describe('the probe helper protocol', () => {
   it.each([
     ['3 s 4242', { id: 3, kind: 'started', pid: 4242 }],
     ['3 x 9', { id: 3, kind: 'exit', status: 9 }],
+    ['5 d', { id: 5, kind: 'ended' }],
+    ['5 n 38', { id: 5, kind: 'unwatchable', errno: 38 }],
     ['3 r tampered write 0 symlink file', { id: 3, kind: 'result', report: { verdict: 'tampered', step: 'write', errno: 0, code: 'symlink', where: 'file' } }],
     ['3 r unsafe lookup 0 other-device root 8:1', { id: 3, kind: 'result', report: { verdict: 'unsafe', step: 'lookup', errno: 0, code: 'other-device', where: 'root', arg: '8:1' } }],
   ])('when the helper says %j then it parses', (text, expected) => {
     expect(parseHelperLine(text)).toEqual(expected);
   });
 
-  it.each(['', 'x', '0 s 1', '3 s', '3 r nice write 0 c file', '3 r ok walk 0 c file', '3 r ok read 0 c elsewhere', '3 r ok read zero c file', '3 q 1'])(
+  it.each(['', 'x', '0 s 1', '3 s', '3 r nice write 0 c file', '3 r ok walk 0 c file', '3 r ok read 0 c elsewhere', '3 r ok read zero c file', '3 q 1', '5 d 1', '5 n', '5 n x'])(
     'when the helper says %j then the line is ignored',
     (text) => {
       expect(parseHelperLine(text)).toBeUndefined();
@@ -30,8 +32,8 @@ describe('the probe helper protocol', () => {
   });
 
   it('when the architecture has no known syscall numbers then the helper falls back to Perl\'s own fsync and exit', () => {
-    expect(syscallArgs('x64')).toEqual(['74', '231']);
-    expect(syscallArgs('arm64')).toEqual(['82', '94']);
-    expect(syscallArgs('s390x')).toEqual(['', '']);
+    expect(syscallArgs('x64')).toEqual(['74', '231', '434']);
+    expect(syscallArgs('arm64')).toEqual(['82', '94', '434']);
+    expect(syscallArgs('s390x')).toEqual(['', '', '']);
   });
 });

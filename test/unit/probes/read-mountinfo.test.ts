@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMountInfo, readMountInfo, readMountInfoText } from '../../../src/mount/mountinfo.js';
+import { parseMountInfo, readMountInfo, readMountInfoText, snapshotReader } from '../../../src/mount/mountinfo.js';
 
 describe('readMountInfo', () => {
   it('when the mount table has not changed then the same frozen parse is returned, without parsing again', () => {
@@ -23,3 +23,31 @@ describe('readMountInfo', () => {
     for (let round = 0; round < 3; round += 1) expect(agreeing()).toBe(true);
   });
 });
+
+describe('snapshotReader', () => {
+  it('when read inside around() then the first read serves all of it, and outside each read reads again', () => {
+    let reads = 0;
+    const table = snapshotReader(() => ++reads);
+    const seen: number[] = [];
+    table.around(() => {
+      seen.push(table.read(), table.read());
+      table.around(() => seen.push(table.read())); // nested: the same snapshot
+    });
+    expect(seen).toEqual([1, 1, 1]);
+    expect(table.read()).toBe(2);
+    expect(table.read()).toBe(3);
+  });
+
+  it('when nothing inside around() reads then nothing is read, and a throw inside still ends the snapshot', () => {
+    let reads = 0;
+    const table = snapshotReader(() => ++reads);
+    table.around(() => undefined);
+    expect(reads).toBe(0);
+    expect(() => table.around(() => {
+      table.read();
+      throw new Error('boom');
+    })).toThrow('boom');
+    expect(table.read()).toBe(2);
+  });
+});
+

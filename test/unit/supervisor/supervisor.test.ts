@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { MountEvent } from '../../../src/supervisor/core-types.js';
+import { snapshotReader } from '../../../src/mount/mountinfo.js';
 import { createSupervisor } from '../../../src/supervisor/supervisor.js';
+import { createGridClock } from '../../../src/supervisor/tick-grid.js';
+import { FakeClock } from '../fake-clock.js';
 import { errnoResult, FakeWorld, makeSpec, okResult } from './fakes.js';
 
 function setup(specOverrides = {}) {
@@ -34,6 +37,34 @@ describe('supervisor on a fake clock', () => {
     expect(world.mountCalls).toBe(0);
     expect(supervisor.status()).toMatchObject({ state: 'healthy', remounts: 0 });
     supervisor.stop();
+  });
+
+  it('when mounts tick on one grid clock then each grid point reads the mount table once for all of them, and every mount is still probed', async () => {
+    const clock = new FakeClock();
+    const worlds = Array.from({ length: 5 }, (_, index) => {
+      const world = setup({ name: `m${index}`, mountpoint: `/mnt/m${index}` });
+      world.clock = clock;
+      world.mountNow();
+      return world;
+    });
+    let reads = 0;
+    // one table for all: each world's entry, read through a counting snapshot reader
+    const table = snapshotReader(() => {
+      reads += 1;
+      return worlds.flatMap((world) => (world.mounted ? [world.mounted] : []));
+    });
+    const tickClock = createGridClock(clock, table.around);
+    const supervisors = worlds.map((world) => createSupervisor(world.spec, { ...world.deps(), readMounts: table.read, tickClock, tickGridMs: 100 }));
+    for (const supervisor of supervisors) supervisor.start();
+    await clock.advance(500);
+    const afterStart = reads;
+    const probedBefore = worlds.map((world) => world.probes.started.length);
+    await clock.advance(10_000);
+    for (const [index, world] of worlds.entries()) expect(world.probes.started.length - probedBefore[index]!).toBe(10);
+    expect(reads - afterStart).toBe(10);
+    expect(supervisors.map((supervisor) => supervisor.status().state)).toEqual(Array.from({ length: 5 }, () => 'healthy'));
+    for (const supervisor of supervisors) supervisor.stop();
+    expect(clock.pending()).toBe(0);
   });
 
   it('when /proc stat can be kept open then each probe result reads the daemon through it, and a new daemon gets its own', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { alignTickDelay } from '../../../src/supervisor/tick-grid.js';
+import { alignTickDelay, createGridClock } from '../../../src/supervisor/tick-grid.js';
+import { FakeClock } from '../fake-clock.js';
 
 describe('alignTickDelay', () => {
   it('when mounts tick at different moments of the grid then their next ticks fall on the same grid point', () => {
@@ -27,3 +28,48 @@ describe('alignTickDelay', () => {
     expect(alignTickDelay(10_033, 1_000, undefined)).toBe(1_000);
   });
 });
+
+describe('createGridClock', () => {
+  it('when timers are due at one moment then one timer of the clock runs them all inside around(), and each can be cleared alone', async () => {
+    const clock = new FakeClock(10_000);
+    const turns: string[][] = [];
+    let current: string[] | undefined;
+    const grid = createGridClock(clock, (run) => {
+      current = [];
+      run();
+      turns.push(current);
+      current = undefined;
+    });
+    const fired = (name: string) => () => current?.push(name) ?? turns.push([`${name} outside`]);
+    grid.setTimeout(fired('a'), 1_000);
+    const b = grid.setTimeout(fired('b'), 1_000);
+    grid.setTimeout(fired('c'), 1_000);
+    grid.setTimeout(fired('later'), 1_100);
+    expect(clock.pending()).toBe(2);
+    grid.clearTimeout(b);
+    await clock.advance(1_000);
+    expect(turns).toEqual([['a', 'c']]);
+    await clock.advance(100);
+    expect(turns).toEqual([['a', 'c'], ['later']]);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('when the last timer of a moment is cleared, also from a timer of the same moment, then it does not run and no timer is left', async () => {
+    const clock = new FakeClock(10_000);
+    const ran: string[] = [];
+    const grid = createGridClock(clock, (run) => run());
+    const only = grid.setTimeout(() => ran.push('only'), 500);
+    grid.clearTimeout(only);
+    expect(clock.pending()).toBe(0);
+    let second: unknown;
+    grid.setTimeout(() => {
+      ran.push('first');
+      grid.clearTimeout(second);
+    }, 500);
+    second = grid.setTimeout(() => ran.push('second'), 500);
+    await clock.advance(500);
+    expect(ran).toEqual(['first']);
+    expect(clock.pending()).toBe(0);
+  });
+});
+

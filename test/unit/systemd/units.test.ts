@@ -43,9 +43,10 @@ describe('systemd units', () => {
     expect(result.output).toMatch(/kill mode/i);
   });
 
-  it('when the service is read then it is Type=notify with a watchdog and a 1 MiB young generation, restarts on failure and leaves other processes alone', () => {
+  it('when the service is read then it is Type=notify with a watchdog on the launcher (which adds the agent\'s V8 flags), restarts on failure and leaves other processes alone', () => {
     const text = readFileSync(join(unitDir, 'ha-mount.service'), 'utf8');
-    for (const line of ['Type=notify', 'NotifyAccess=main', 'Environment="NODE_OPTIONS=--max-semi-space-size=1 --expose-gc"', 'WatchdogSec=20s', 'Restart=on-failure', 'KillMode=process', 'After=network-online.target', 'Wants=network-online.target', 'Before=remote-fs.target']) {
+    expect(text).not.toMatch(/^Environment=.*NODE_OPTIONS/m);
+    for (const line of ['Type=notify', 'NotifyAccess=main', 'ExecStart=/sbin/ha-mount agent', 'WatchdogSec=20s', 'Restart=on-failure', 'KillMode=process', 'After=network-online.target', 'Wants=network-online.target', 'Before=remote-fs.target']) {
       expect(text.split('\n')).toContain(line);
     }
     expect(text).not.toMatch(/^(PrivateTmp|ProtectSystem|ProtectHome|PrivateMounts)=/m);
