@@ -132,7 +132,7 @@ export const DEFAULTS = {
     staleAfterMs: 15_000,
     // editors save in bursts (temp file, rename, chmod); one reload per 300 ms of quiet
     reloadDebounceMs: 300,
-    // with --expose-gc (the unit sets it), a full collection after start-up, then whenever the
+    // with --expose-gc (the launcher gives it, nodeFlags below), a full collection after start-up, then whenever the
     // heap grew by this much since the last one (checked every heapCheckMs): at 50 mounts, whose
     // old space grew ~0.25 MiB/s, about every 16 s, instead of V8 letting the old space reach twice
     // its live size (src/agent/heap.ts, docs/agent-cost.md)
@@ -140,11 +140,11 @@ export const DEFAULTS = {
     heapCheckMs: 5_000,
     // V8 flags the launchers give `ha-mount agent` (V8 reads them only at start, and most are not
     // allowed in NODE_OPTIONS). The agent runs for good and does little: V8's interpreter alone
-    // (--lite-mode: no optimizing compiler, whose code at 50 mounts was re-made after every
-    // collection that dropped an object it embedded) and no helper threads (--single-threaded)
-    // took 1 mount from 63.2 to 57.2 MiB and 50 mounts from 82.5 to 64.4 MiB at the same CPU
-    // (5.6 -> 5.5 % at 50, one run); a 1 MiB young generation (garbage is small and short-lived);
-    // gc() exposed for src/agent/heap.ts. docs/agent-cost.md has the runs.
+    // (--lite-mode, which is --jitless here: no optimized code re-made after every collection that
+    // dropped an object it embedded), no helper threads (--single-threaded), a 1 MiB young
+    // generation (its garbage is small and short-lived), gc() exposed for src/agent/heap.ts. In
+    // one bench run (bench/results/issue16-r4): 1 mount 63.3 -> 56.9 MiB, 50 mounts 110 -> 63.0 MiB,
+    // CPU 3.1 % at 50 either way, but 0.8 -> 1.2 % at 10 (docs/agent-cost.md, round 4).
     nodeFlags: ['--lite-mode', '--single-threaded', '--max-semi-space-size=1', '--expose-gc'],
   },
 

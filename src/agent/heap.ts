@@ -1,10 +1,10 @@
 // The agent's heap is small (~11 MiB live at 50 mounts), but V8 sizes its old space for
 // throughput: start-up (module loading, the first mounts) leaves ~10 MiB of garbage that V8 kept
 // ~20 s, and what the probes promote grows the old space by ~0.25 MiB a second at 50 mounts until
-// V8's own limit, about twice the live size. When the agent runs with --expose-gc (the systemd
-// unit's NODE_OPTIONS), it collects once start-up is over, then whenever the heap has grown by
-// DEFAULTS.agent.heapGrowthBytes since the last collection (checked every heapCheckMs).
-// Without the flag (an agent started by hand), V8 collects on its own schedule: nothing changes.
+// V8's own limit, about twice the live size. When the agent runs with --expose-gc (its launcher
+// gives it, DEFAULTS.agent.nodeFlags), it collects once start-up is over, then whenever the heap
+// has grown by DEFAULTS.agent.heapGrowthBytes since the last collection (checked every heapCheckMs).
+// Without the flag (`node dist/bin/ha-mount.js agent`), V8 collects on its own schedule.
 import { getHeapStatistics } from 'node:v8';
 import { DEFAULTS } from '../defaults.js';
 
