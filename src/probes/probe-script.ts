@@ -52,6 +52,7 @@ my $CHILD_OUT;        # in a probe child: its pipe to the helper
 my %relay;            # ID -> [the pipe from its child, a partial line]
 my $held = '';        # lines for the agent not written yet
 my $relay_for = 0;    # s since the children's pipes were last read (from select's time left)
+my $hold_now = $HOLD; # doubles, up to 1 s, while a child writes nothing (one stuck in a hung mount)
 
 sub hold { $held .= $_[0]; }
 
@@ -86,11 +87,13 @@ sub relay_read {
 sub collect {
   my $pipes = '';
   vec($pipes, fileno($_->[0]), 1) = 1 for values %relay;
-  if (select(my $ready = $pipes, undef, undef, 0) > 0) {
+  my $read = select(my $ready = $pipes, undef, undef, 0) > 0;
+  if ($read) {
     for my $id (keys %relay) { relay_read($id) if vec($ready, fileno($relay{$id}[0]), 1); }
   }
   send_held();
   $relay_for = 0;
+  $hold_now = $read ? $HOLD : $hold_now * 2 > 1 ? 1 : $hold_now * 2;
 }
 
 sub devname {
@@ -214,6 +217,7 @@ sub spawn_child {
   }
   close($to);
   $relay_for = 0 unless %relay;
+  $hold_now = $HOLD; # a new child's answers before a stuck probe must not wait for an old stuck one
   $relay{$id} = [$from, ''];
   $pid_of{$id} = $pid;
   $id_of{$pid} = $id;
@@ -276,11 +280,11 @@ for (;;) {
   my $in = '';
   vec($in, fileno(STDIN), 1) = 1;
   vec($in, fileno($_), 1) = 1 for values %watch;
-  my $wait = %relay ? ($HOLD > $relay_for ? $HOLD - $relay_for : 0) : %pid_of ? 0.1 : undef;
+  my $wait = %relay ? ($hold_now > $relay_for ? $hold_now - $relay_for : 0) : %pid_of ? 0.1 : undef;
   my ($ready, $left) = select(my $out = $in, undef, undef, $wait);
   if (%relay && defined $left) {
     $relay_for += $wait - $left;
-    collect() if $relay_for >= $HOLD;
+    collect() if $relay_for >= $hold_now;
   }
   next if $ready <= 0;
   for my $id (keys %watch) {
