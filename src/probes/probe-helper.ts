@@ -3,10 +3,10 @@ import { DEFAULTS } from '../defaults.js';
 import {
   encodeKillRequest,
   encodeProbeBatch,
-  errnoName,
   encodeProbeRequest,
   encodeUnwatchRequest,
   encodeWatchRequest,
+  errnoName,
   helperErrnoArgs,
   helperFileConstantArgs,
   parseHelperLine,
