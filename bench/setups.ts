@@ -1,10 +1,10 @@
 // The four setups measured side by side on one lab, each with its own mountpoint and its own
 // independent writer: (a) the ha-mount agent, (b) a plain mount with backup servers, (c) a
 // cron-style check every 10 s that remounts, (d) a keepalived-style check (5 s, fall 3).
-import { DEFAULTS } from '../src/defaults.js';
 import { existsSync, mkdirSync, openSync, readFileSync, readSync, closeSync, fstatSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULTS } from '../src/defaults.js';
 import type { AgentStatus } from '../src/agent/status-file.js';
 import { runCommand } from '../src/exec/run.js';
 import { abortStuckFuseConnections, fuseConnectionsAt } from '../src/lab/fuse-connections.js';

@@ -15,22 +15,23 @@ export function renderLauncher(name: string, nodePath: string, scriptPath: strin
     '#!/bin/sh',
     `# ${name}: installed by \`ha-mount install\`, removed by \`ha-mount uninstall\`.`,
     `# Runs ${scriptPath} with the node that installed it; arguments pass through untouched.`,
-    ...agentFlagLines(name),
-    `exec ${quoteForSh(nodePath)}${name === 'ha-mount' ? ' $flags' : ''} ${quoteForSh(scriptPath)} "$@"`,
+    ...agentFlags(name).setup,
+    `exec ${quoteForSh(nodePath)}${agentFlags(name).word} ${quoteForSh(scriptPath)} "$@"`,
     '',
   ].join('\n');
 }
 
 /**
- * For the ha-mount launcher: the lines that set `$flags` to the agent's V8 flags when the command
- * is `agent` (the unit's ExecStart=), else to nothing. The flags are this constant, so the
- * unquoted `$flags` splits into exactly them. Pure.
+ * For the ha-mount launcher: `setup` sets `$flags` to the agent's V8 flags when the command is
+ * `agent` (the unit's ExecStart=), else to nothing, and `word` puts it on node's command line. The
+ * flags are this constant, so the unquoted `$flags` splits into exactly them. Other launchers get
+ * neither. Pure.
  */
-export function agentFlagLines(name: string): string[] {
-  if (name !== 'ha-mount') return [];
+export function agentFlags(name: string): { setup: string[]; word: string } {
+  if (name !== 'ha-mount') return { setup: [], word: '' };
   const flags = DEFAULTS.agent.nodeFlags.join(' ');
   if (!/^[A-Za-z0-9 =_-]+$/.test(flags)) throw new Error(`DEFAULTS.agent.nodeFlags must be plain words: ${flags}`);
-  return ['# the agent runs for good: V8 flags that keep it small (DEFAULTS.agent.nodeFlags, docs/agent-cost.md)', `flags=; if [ "$1" = agent ]; then flags='${flags}'; fi`];
+  return { setup: ['# the agent runs for good: V8 flags that keep it small (DEFAULTS.agent.nodeFlags, docs/agent-cost.md)', `flags=; if [ "$1" = agent ]; then flags='${flags}'; fi`], word: ' $flags' };
 }
 
 /** The service unit with ExecStart= pointing at the installed launcher. Pure. */

@@ -101,7 +101,7 @@ export interface SnapshotReader<T> {
 /**
  * Wraps `read` so that every read inside `around(run)` gets what the first of them read. The
  * snapshot lives only while `run` runs, synchronously: nothing the agent mounts or unmounts
- * (child processes, seen in later turns) can happen within it. Pure wrapper.
+ * (child processes, seen in later turns) can happen within it.
  */
 export function snapshotReader<T>(read: () => T): SnapshotReader<T> {
   let snapshot: { value?: T } | undefined;

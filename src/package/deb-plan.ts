@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { agentFlagLines, renderServiceUnit } from '../install/render.js';
+import { agentFlags, renderServiceUnit } from '../install/render.js';
 import { SAMPLE_CONFIG } from '../install/sample-config.js';
 
 /** Where the .deb puts things on the client; Debian 12 is merged-/usr, so /sbin/mount.ha is /usr/sbin/mount.ha. */
@@ -40,9 +40,9 @@ export function renderDebLauncher(name: string, script: string): string {
     '#!/bin/sh',
     `# ${name}, from the ha-mount .deb: runs ${script} with Node.js 20`,
     `# (${DEB_LAYOUT.nodeCandidates[0]}: nodejs.org's tarball; ${DEB_LAYOUT.nodeCandidates[1]}: NodeSource's nodejs 20).`,
-    ...agentFlagLines(name),
+    ...agentFlags(name).setup,
     `for node in ${candidates}; do`,
-    `  if [ -x "$node" ]; then exec "$node"${name === 'ha-mount' ? ' $flags' : ''} ${script} "$@"; fi`,
+    `  if [ -x "$node" ]; then exec "$node"${agentFlags(name).word} ${script} "$@"; fi`,
     'done',
     `echo "${name}: no Node.js found at ${candidates.replaceAll(' ', ' or ')}: install Node.js 20 (Debian 12's nodejs is 18, which ha-mount does not run on); see /usr/lib/ha-mount/README.md" >&2`,
     'exit 2',
