@@ -37,7 +37,7 @@ export interface AgentCost {
   build?: string;
   seconds: number;
   rssMiB: number;
-  /** RSS of the agent plus its live children (the probe helper), median; absent in older results */
+  /** RSS of the agent plus every live process below it (the probe helper, its workers), median; absent in older results */
   rssWithHelperMiB?: number;
   /** agent process CPU, % of one core, median of 5 s windows */
   cpuPercent: number;
@@ -102,20 +102,24 @@ function listChildren(pid: number): number[] {
   }
 }
 
-/** CPU seconds of `pid` and everything below it, live or reaped; and RSS of `pid` plus its live children. */
+/**
+ * CPU seconds of `pid` and everything below it, live or reaped; and RSS of `pid` plus everything
+ * live below it (the probe helper and its workers; a sample may catch a short-lived child too).
+ */
 function sampleTree(pid: number): { cpu: { self: number; all: number } | undefined; rssKb: number | undefined; rssWithChildrenKb: number | undefined } {
   const own = readCpuSeconds(pid);
   let all = own ? own.self + own.children : 0;
+  let childrenKb = 0;
   const walk = (parent: number): void => {
     for (const child of listChildren(parent)) {
       const cpu = readCpuSeconds(child);
       if (cpu) all += cpu.self + cpu.children;
+      childrenKb += readRssKb(child) ?? 0;
       walk(child);
     }
   };
   walk(pid);
   const rssKb = readRssKb(pid);
-  const childrenKb = listChildren(pid).reduce((sum, child) => sum + (readRssKb(child) ?? 0), 0);
   return { cpu: own ? { self: own.self, all } : undefined, rssKb, rssWithChildrenKb: rssKb === undefined ? undefined : rssKb + childrenKb };
 }
 

@@ -194,7 +194,7 @@ export function renderResultsMarkdown(results: BenchResults): string {
     '',
     '## Cost',
     '',
-    '| build | mounts watched | probe interval | agent RSS (median) | agent + probe helper RSS | agent CPU % of a core (median of 5 s windows) | with all its children (probe processes, helper) |',
+    '| build | mounts watched | probe interval | agent RSS (median) | agent + probe helper and workers RSS | agent CPU % of a core (median of 5 s windows) | with all its children (helper, probe workers) |',
     '|---|---|---|---|---|---|---|',
     ...results.cost.map((cost) => `| ${cost.build ?? 'this tree'} | ${cost.mounts} | ${cost.intervalS ?? 1} s | ${cost.rssMiB} MiB | ${cost.rssWithHelperMiB === undefined ? '-' : `${cost.rssWithHelperMiB} MiB`} | ${cost.cpuPercent} % | ${cost.cpuPercentWithChildren} % |`),
     '',

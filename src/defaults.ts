@@ -59,18 +59,17 @@ export const DEFAULTS = {
     // the probe helper's interpreter: perl-base is Essential on Debian (on every client, even minbase);
     // an absolute path, as the agent runs as root
     helperPerl: '/usr/bin/perl',
-    // after the probe helper died, wait at most this long for an orphaned probe child to go
+    // after the probe helper died, wait at most this long for an orphaned probe worker to go
     orphanWaitMs: 30_000,
-    // the probes of one turn (the mounts tick together) run in one child, one after the other,
-    // lookups first: one fork a tick instead of one per mount (a fork and exit is ~0.2 ms of CPU
-    // here, a write probe's child ~0.7 ms). A lookup answers in about a millisecond, a write in a
-    // few, so a batch of 50 in tens; a batch not done after this long is killed, the probes it had
-    // not answered run in a child each, and the mount it was stuck on is probed alone until a probe
-    // answers within this time again. Hung is still timed from each probe's own start; a probe's
+    // the probes of one turn (the mounts tick together) run in one worker of the helper, one after
+    // the other, lookups first: one request a tick instead of one per mount. A lookup answers in
+    // about a millisecond, a write in a few, so a batch of 50 in tens; a batch not done after this
+    // long is killed (its worker with it), the probes it had not answered run one per request, and
+    // the mount it was stuck on is probed alone until a probe answers within this time again. Hung is still timed from each probe's own start; a probe's
     // latency includes its wait in the batch (at most this long, far below probe.slowMs)
     batchDeadlineMs: 250,
     // the write probe (create, write, fsync, read back) at most this often while writes succeed,
-    // the lookup at every interval: a write costs a probe child ~2x a lookup's CPU and ~12 FUSE
+    // the lookup at every interval: a write costs a probe worker ~2x a lookup's CPU and ~12 FUSE
     // calls; hangs and dead clients are seen by the lookup (and the daemon watch) as before, and
     // after a failed write every probe writes again, so `fall` and `rise` count writes
     writeEveryMs: 5_000,
@@ -119,7 +118,7 @@ export const DEFAULTS = {
     recentFailureMs: 30_000, // a server that just failed is tried last for this long (rotation)
     postRemountTimeoutMs: 60_000, // a post-remount command (e.g. restarting a service) gets a minute, then SIGKILL
     // a remount first kills the probe still running on the old mount and waits this long for it to
-    // exit, so that no probe child walks the path while the new mount is made; one blocked in a hung
+    // end, so that no probe worker walks the path while the new mount is made; one blocked in a hung
     // call is not waited for longer than this. (The 1-8 % of failed remounts once blamed on such
     // probes were the lab's fault injector killing the new mount too, fixed in src/lab/faults.ts.)
     probeExitWaitMs: 1_000,

@@ -17,14 +17,14 @@ import {
 } from './probe-protocol.js';
 import { PROBE_SCRIPT } from './probe-script.js';
 
-/** How a probe's child ended: with its report, killed on request, or without a report. */
+/** How a probe ended: with its worker's report, killed on request, or without a report. */
 export type ProbeEnd = { kind: 'report'; report: ChildReport } | { kind: 'killed' } | { kind: 'failed'; message: string };
 
-/** One probe in the helper. `exited` settles once its child is gone. */
+/** One probe in the helper. `exited` settles once its worker is done with it (idle again, or gone). */
 export interface HelperProbe {
   end: Promise<ProbeEnd>;
   exited: Promise<void>;
-  /** SIGKILL the child (through the helper, which knows whether it was reaped: no pid reuse race) */
+  /** SIGKILL its worker (through the helper, which knows whether it still runs this probe: no pid reuse race) */
   kill(): void;
 }
 
@@ -51,7 +51,7 @@ interface Flight {
   pid?: number;
   ended: boolean;
   killRequested: boolean;
-  /** the batch whose child runs this probe; undefined once it runs alone */
+  /** the batch whose worker runs this probe; undefined once it runs alone */
   batch?: Batch;
   /** performance.now() when it was sent alone (a probe of a mount taken out of the batches) */
   sentAloneAt?: number;
@@ -59,7 +59,7 @@ interface Flight {
   exit(): void;
 }
 
-/** One child running several probes in turn. */
+/** One request of several probes, run in turn by one worker. */
 interface Batch {
   id: number;
   pid?: number;
@@ -71,12 +71,14 @@ const STDERR_CAP = 4_096;
 
 /**
  * The long-lived probe helper: one small Perl process (a few MiB) started at the first probe,
- * which forks one child for the probes of one turn (the mounts tick together), about 0.2 ms of
- * CPU, against ~2 ms per spawn of the ~100 MiB agent in its main thread. The helper itself never
- * touches a mount; the agent owns every deadline and asks it to kill an overdue child. A batch
- * not done within `batchDeadlineMs` is killed and its unanswered probes run alone (see
- * DEFAULTS.probe.batchDeadlineMs). Should the helper die, the probes in flight end as failed,
- * their orphans are killed by pid, and the next probe starts a new helper.
+ * which hands the probes of one turn (the mounts tick together) to a worker, a child it forked
+ * that runs one request after the other and is forked again only when one was killed (a spawn of
+ * the ~100 MiB agent costs ~2 ms in its main thread, a fork of the helper ~0.2 ms, a request to a
+ * waiting worker a few hundredths). The helper itself never touches a mount; the agent owns every
+ * deadline and asks it to kill an overdue worker. A batch not done within `batchDeadlineMs` is
+ * killed and its unanswered probes run alone (see DEFAULTS.probe.batchDeadlineMs). Should the
+ * helper die, the probes in flight end as failed, their workers are killed by pid, and the next
+ * probe starts a new helper.
  */
 export class ProbeHelper implements ProbeHelperPort, ProcessEndWatch {
   private child: ChildProcessWithoutNullStreams | undefined;
@@ -154,7 +156,7 @@ export class ProbeHelper implements ProbeHelperPort, ProcessEndWatch {
     };
   }
 
-  /** Closes the helper's stdin: it exits; children still running finish on their own. */
+  /** Closes the helper's stdin: it exits; its workers finish the request they run, if any, and exit. */
   stop(): void {
     this.child?.stdin.end();
   }
@@ -198,17 +200,17 @@ export class ProbeHelper implements ProbeHelperPort, ProcessEndWatch {
     return encodeProbeBatch(batch.id, members);
   }
 
-  /** The batch's child is stuck in a probe: kill it and run the probes it did not answer alone. */
+  /** The batch's worker is stuck in a probe: kill it and run the probes it did not answer alone. */
   private overdue(batch: Batch): void {
     batch.timer = undefined;
     const waiting = batch.members.filter((member) => member.batch === batch && !member.ended);
     if (waiting.length === 0) return;
     this.send(encodeKillRequest(batch.id));
-    // the child answers in order: the first probe without an answer is the one it is stuck in
+    // the worker answers in order: the first probe without an answer is the one it is stuck in
     const stuck = waiting[0];
     if (stuck !== undefined) this.alone.add(stuck.request.mountpoint);
     for (const member of waiting) {
-      // a probe killed meanwhile stays with the batch and ends with its child
+      // a probe killed meanwhile stays with the batch and ends with its worker
       if (member.killRequested) continue;
       member.batch = undefined;
       member.pid = undefined;
@@ -279,11 +281,11 @@ export class ProbeHelper implements ProbeHelperPort, ProcessEndWatch {
       flight.end({ kind: 'report', report: line.report });
     } else if (flight.batch === undefined) {
       this.flights.delete(line.id);
-      this.finish(flight, `the probe child ended without a result (wait status ${line.status})`);
+      this.finish(flight, `the probe worker ended without a result (wait status ${line.status})`);
     }
   }
 
-  /** `s` and `x` of a batch's child; an `r` under the batch's id is the helper's own (the fork failed): every member gets it. */
+  /** `s` and `x` of a batch's worker; an `r` under the batch's id is the helper's own (the fork failed): every member gets it. */
   private onBatchLine(batch: Batch, line: Exclude<HelperLine, { kind: 'ended' | 'unwatchable' }>): void {
     const members = batch.members.filter((member) => member.batch === batch);
     if (line.kind === 'started') {
@@ -296,12 +298,12 @@ export class ProbeHelper implements ProbeHelperPort, ProcessEndWatch {
       for (const member of members) {
         member.batch = undefined;
         this.flights.delete(member.id);
-        this.finish(member, `the probe child ended without a result (wait status ${line.status})`);
+        this.finish(member, `the probe worker ended without a result (wait status ${line.status})`);
       }
     }
   }
 
-  /** Ends a probe whose child is gone: with its report if it gave one, else killed or failed. */
+  /** Ends a probe whose worker is done or gone: with its report if it gave one, else killed or failed. */
   private finish(flight: Flight, message: string): void {
     flight.end(flight.killRequested ? { kind: 'killed' } : { kind: 'failed', message });
     flight.exit();
@@ -321,7 +323,7 @@ export class ProbeHelper implements ProbeHelperPort, ProcessEndWatch {
     for (const watch of watches) watch.unwatchable(reason);
   }
 
-  /** Ends a probe whose helper is gone; its child, if one was forked, is an orphan now: kill it by pid. */
+  /** Ends a probe whose helper is gone; its worker, if it had one, is an orphan now: kill it by pid. */
   private lose(flight: Flight, message: string): void {
     this.flights.delete(flight.id);
     flight.batch = undefined;

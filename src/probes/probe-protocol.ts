@@ -1,13 +1,14 @@
 // The line protocol between the agent and its probe helper (src/probes/probe-script.ts). Pure.
 //   agent -> helper: `p ID MODE MOUNT DEV HOST FILE TOKEN NONCE` (MODE l: lookup, w: write too;
 //                    MOUNT, HOST, FILE and TOKEN in hex, so no byte of them can break a line)
-//                    `b BATCH (ID MODE MOUNT DEV HOST FILE TOKEN NONCE)...` (one child runs the
+//                    `b BATCH (ID MODE MOUNT DEV HOST FILE TOKEN NONCE)...` (one worker runs the
 //                    probes one after the other; `s` and `x` come under BATCH, each `r` under its probe's ID)
-//                    `k ID` (SIGKILL that probe's or batch's child, if it has not been reaped yet)
+//                    `k ID` (SIGKILL the worker running that probe or batch, while it does)
 //                    `w ID PID START` (watch the process PID that started at START, field 22 of its stat)
 //                    `u ID` (stop watching)
-//   helper -> agent: `ID s PID` (child forked), `ID r VERDICT STEP ERRNO CODE WHERE [ARG]` (the child's
-//                    result; WHERE: root, lookup, folder, host or file), `ID x STATUS` (child reaped; its wait status). `r` may come before `s`.
+//   helper -> agent: `ID s PID` (the worker running it), `ID r VERDICT STEP ERRNO CODE WHERE [ARG]` (the
+//                    worker's result; WHERE: root, lookup, folder, host or file), `ID x STATUS` (done: 0 when
+//                    the worker finished the request and waits for the next, else its wait status once reaped)
 //                    `ID d` (the watched process ended, or was not there), `ID n ERRNO` (it cannot be watched: no pidfd)
 import { constants as fsConstants } from 'node:fs';
 import { constants } from 'node:os';
@@ -61,7 +62,7 @@ export function encodeProbeRequest(id: number, request: ProbeRequest): string {
   return `p ${id} ${requestFields(request)}\n`;
 }
 
-/** The request line for a batch of probes: one child runs them in turn. Pure. */
+/** The request line for a batch of probes: one worker runs them in turn. Pure. */
 export function encodeProbeBatch(batchId: number, probes: ReadonlyArray<{ id: number; request: ProbeRequest }>): string {
   return `b ${batchId} ${probes.map(({ id, request }) => `${id} ${requestFields(request)}`).join(' ')}\n`;
 }

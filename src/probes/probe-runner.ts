@@ -6,11 +6,15 @@ import { describeReport } from './probe-protocol.js';
 import type { ProbeResult, ProbeRunner, ProbeTarget, RunningProbe } from './probe-types.js';
 
 let probeCounter = 0;
+/** drawn once per process: with the counter, no two probes of any agent share a name or a token (a draw per probe was ~10 % of the agent's probe path) */
+let session: string | undefined;
 
-/** A token no earlier probe wrote: host, pid, a counter and random bits. */
-function createToken(host: string): string {
+/** The next probe's nonce (hex): this process's random bits and a counter; and its token, which no earlier probe wrote. */
+function nextProbeIds(host: string): { nonce: string; token: string } {
+  session ??= randomBytes(6).toString('hex');
   probeCounter += 1;
-  return `ha-mount ${host} ${process.pid} ${probeCounter} ${randomBytes(8).toString('hex')}\n`;
+  const nonce = `${session}${probeCounter.toString(16)}`;
+  return { nonce, token: `ha-mount ${host} ${process.pid} ${nonce}\n` };
 }
 
 /** When a mount's last write probe ran, on which device, and whether it was ok. */
@@ -40,7 +44,8 @@ export function createProbeRunner(helper: ProbeHelperPort = sharedProbeHelper(),
     const write = requested.write && isWriteDue(requested, started);
     const target = write === requested.write ? requested : { ...requested, write };
     const finish = (partial: Omit<ProbeResult, 'latencyMs'>): ProbeResult => ({ ...partial, latencyMs: now() - started });
-    const paths = buildProbePaths(target, randomBytes(6).toString('hex'));
+    const ids = nextProbeIds(target.host);
+    const paths = buildProbePaths(target, ids.nonce);
     const badHost = target.write ? checkHostFolderName(target.host) : undefined;
     if (badHost !== undefined) return { result: Promise.resolve(finish({ verdict: 'bad', step: 'none', detail: badHost })), exited: Promise.resolve(), kill: () => undefined };
     const probe = helper.run({
@@ -49,8 +54,8 @@ export function createProbeRunner(helper: ProbeHelperPort = sharedProbeHelper(),
       device: target.device,
       host: target.host,
       fileName: paths.fileName,
-      token: createToken(target.host),
-      nonce: paths.lookup.slice(paths.lookup.lastIndexOf('-') + 1),
+      token: ids.token,
+      nonce: ids.nonce,
     });
     const where = { root: paths.mountpoint, lookup: paths.lookup, folder: paths.folder, host: paths.hostFolder, file: paths.file };
     const toResult = (end: ProbeEnd): ProbeResult => {

@@ -4,16 +4,18 @@
 // runs as `perl -e PROBE_SCRIPT ARGS` from an argument array with an empty environment (no
 // PERL5LIB/PERL5OPT can reach a root process). Protocol: src/probes/probe-protocol.ts.
 //
-// The helper itself never touches a mount: it reads requests on stdin, forks one child per probe,
-// or one child per batch of probes (src/probes/probe-helper.ts says when), reports the child's
-// pid, kills it when asked, reaps it and reports its exit. The child does the whole probe (a
-// batch child: each probe in turn), writes one result line per probe to a pipe of its own (the
-// helper passes the lines on, see $HOLD) and exits. What the child guarantees, whatever the volume holds:
+// The helper itself never touches a mount: it reads requests on stdin and hands each probe, or
+// batch of probes (src/probes/probe-helper.ts says when), to a worker: a child it forked, which
+// runs the probe (a batch: each in turn), writes one result line per probe to a pipe of its own
+// (the helper passes the lines on, see $HOLD) and waits for the next request. The helper reports
+// the worker's pid, kills it when asked, and reports the end of the request (or the worker's exit).
+// What a worker guarantees, whatever the volume holds:
 // - every step runs relative to a folder it opened with O_DIRECTORY|O_NOFOLLOW and fstat()ed:
 //   a directory on the mount's device (`.` after chdir into the mountpoint, then `.ha-mount`,
 //   then `<host>`), so no symlink, FIFO, device node or swapped folder can lead it elsewhere;
-// - the probe file is only ever created with O_CREAT|O_EXCL|O_NOFOLLOW: the child never opens
+// - the probe file is only ever created with O_CREAT|O_EXCL|O_NOFOLLOW: the worker never opens
 //   anything that existed before (what was at the name is removed only when it is a regular file);
+// - between requests its working folder is / and it holds no file: it keeps no mount busy;
 // - anything unexpected is the verdict `tampered` and nothing is written.
 // The helper also watches FUSE daemons for the agent: a pidfd (pidfd_open(2), Linux 5.3) per
 // daemon in the same select(2) as its stdin turns readable when the daemon exits, so a death is
@@ -22,7 +24,7 @@
 // Arguments: ENOENT EEXIST ENOTDIR ELOOP EINTR ESRCH (this system's numbers), and the fsync,
 // exit_group and pidfd_open syscall numbers of this architecture ("" when unknown: IO::Handle's
 // sync and exit are used instead, and no daemon is watched; exit_group skips Perl's clean-up,
-// about 40 % of a probe child's CPU), then O_RDONLY O_RDWR O_CREAT O_EXCL O_NOFOLLOW O_DIRECTORY
+// about 40 % of a probe child's CPU when a child ran one request), then O_RDONLY O_RDWR O_CREAT O_EXCL O_NOFOLLOW O_DIRECTORY
 // O_NONBLOCK and S_IFMT S_IFDIR S_IFREG S_IFLNK S_IFIFO S_IFCHR S_IFBLK S_IFSOCK of this system.
 
 /** The helper's Perl source. */
@@ -42,17 +44,34 @@ my (%pid_of, %id_of);
 # watched daemons: ID -> the pidfd's handle
 my %watch;
 
-# A probe child's lines go to a pipe of its own, which the helper reads when the child is reaped
-# and, while it runs, every $HOLD s; what it read goes to the agent in one write, with the x line.
-# A batch's answers then wake the agent (and the helper) once, not once a line; the answers before
-# a stuck probe still reach the agent within $HOLD (far inside probe.batchDeadlineMs). A daemon's
-# death or a refused watch is written at once.
+# Probes run in workers: children forked by the helper that take one request (a probe or a batch)
+# at a time from a pipe of their own, write one result line per probe to another, and then say
+# "ID" on the done pipe, which all workers share and the helper waits on. A worker done with its
+# request waits for the next one: forking a child per request and its exit were most of the
+# helper's and its children's CPU (perf: fork, exit and copy-on-write faults). A worker stuck in a
+# hung mount is killed on the agent's request and reaped; the next request forks a new one. At most
+# $IDLE_MAX workers wait idle; more are told to end (their request pipe closed). Workers stay for
+# batches (b, several mounts); a probe alone (p: one mount watched, or one probed apart after it
+# held up a batch) takes an idle worker if there is one, else a worker forked for it alone, which
+# ends after it: a waiting worker's pages count again in RSS (~3.5 MiB, shared with the helper),
+# which one fork a second (~1 ms of CPU with one mount) does not earn.
+# The helper reads the result pipes of busy workers every $HOLD s, and at once when a worker is done
+# or reaped; what it read goes to the agent in one write, with the x line. A batch's answers then
+# wake the agent (and the helper) once, not once a line; the answers before a stuck probe still
+# reach the agent within $HOLD (far inside probe.batchDeadlineMs). A daemon's death or a refused
+# watch is written at once.
 my $HOLD = 0.02;
-my $CHILD_OUT;        # in a probe child: its pipe to the helper
-my %relay;            # ID -> [the pipe from its child, a partial line]
+my $IDLE_MAX = 1;
+my $CHILD_OUT;        # in a worker: its result pipe to the helper
+my ($DONE_IN, $DONE_OUT);
+# pid -> { to: request pipe (undef: told to end), from: result pipe, part: a partial line, and of the
+# request it runs: id, line, stay (a batch's worker waits for more), reused (it waited for this one),
+# said (it wrote something back), killed (on the agent's request) }
+my %worker;
+my @idle;             # pids of workers waiting for a request
 my $held = '';        # lines for the agent not written yet
-my $relay_for = 0;    # s since the children's pipes were last read (from select's time left)
-my $hold_now = $HOLD; # doubles, up to 1 s, while a child writes nothing (one stuck in a hung mount)
+my $relay_for = 0;    # s since the busy workers' pipes were last read (from select's time left)
+my $hold_now = $HOLD; # doubles, up to 1 s, while the busy workers write nothing (one stuck in a hung mount)
 
 sub hold { $held .= $_[0]; }
 
@@ -71,29 +90,49 @@ sub out {
   send_held();
 }
 
-# one read of a child's pipe: its whole lines are held; at its end the pipe is closed
+sub busy { grep { defined $_->{id} } values %worker }
+
+# what a worker wrote so far, read without waiting: its whole lines are held; false at the pipe's end
 sub relay_read {
-  my ($id) = @_;
-  my $relay = $relay{$id};
-  my $got = sysread($relay->[0], my $chunk, 65536);
-  if (!defined $got) { return if $! + 0 == $EINTR; $got = 0; }
-  if ($got == 0) { close($relay->[0]); delete $relay{$id}; return; }
-  $relay->[1] .= $chunk;
-  my $end = rindex($relay->[1], "\n");
-  hold(substr($relay->[1], 0, $end + 1, '')) if $end >= 0;
+  my ($w) = @_;
+  for (;;) {
+    my $bits = '';
+    vec($bits, fileno($w->{from}), 1) = 1;
+    return 1 unless select($bits, undef, undef, 0) > 0;
+    my $got = sysread($w->{from}, my $chunk, 65536);
+    if (!defined $got) { next if $! + 0 == $EINTR; return 0; }
+    return 0 if $got == 0;
+    $w->{said} = 1;
+    $w->{part} .= $chunk;
+    my $end = rindex($w->{part}, "\n");
+    hold(substr($w->{part}, 0, $end + 1, '')) if $end >= 0;
+  }
 }
 
-# what the running children wrote so far, read without waiting, and the held lines sent
+# what the busy workers wrote so far, and the held lines sent
 sub collect {
-  my $pipes = '';
-  vec($pipes, fileno($_->[0]), 1) = 1 for values %relay;
-  my $read = select(my $ready = $pipes, undef, undef, 0) > 0;
-  if ($read) {
-    for my $id (keys %relay) { relay_read($id) if vec($ready, fileno($relay{$id}[0]), 1); }
-  }
+  my $before = length($held);
+  relay_read($_) for busy();
+  my $read = length($held) > $before;
   send_held();
   $relay_for = 0;
   $hold_now = $read ? $HOLD : $hold_now * 2 > 1 ? 1 : $hold_now * 2;
+}
+
+# a worker ended its request: its lines, then x; it waits for the next request, or ends
+sub finished {
+  my ($id) = @_;
+  my $pid = delete $pid_of{$id};
+  return unless defined $pid;
+  delete $id_of{$pid};
+  my $w = $worker{$pid};
+  relay_read($w);
+  $w->{id} = undef;
+  hold("$id x 0\n");
+  return unless defined $w->{to};
+  if (@idle < $IDLE_MAX) { push(@idle, $pid); return; }
+  close($w->{to});
+  $w->{to} = undef;
 }
 
 sub devname {
@@ -137,6 +176,7 @@ sub enter {
   return failed('mkdir', 'fstat') unless @opened;
   return done('tampered', 'mkdir', 0, 'swapped') if $opened[0] != $seen[0] || $opened[1] != $seen[1] || !S_ISDIR($opened[2]);
   return failed('mkdir', 'chdir') unless chdir($fh);
+  close($fh);
   my @here = stat('.');
   return failed('mkdir', 'stat') unless @here;
   return done('tampered', 'mkdir', 0, 'swapped') if $here[0] != $seen[0] || $here[1] != $seen[1];
@@ -182,43 +222,106 @@ sub probe {
 
 sub reap {
   while ((my $pid = waitpid(-1, 1)) > 0) {
+    my $w = delete $worker{$pid};
+    next unless defined $w;
+    @idle = grep { $_ != $pid } @idle;
     my $id = delete $id_of{$pid};
+    # the worker is gone, its end of the pipe closed: what it wrote is read to the end, then x
+    if (defined $id) {
+      delete $pid_of{$id};
+      1 while relay_read($w);
+    }
+    close($w->{from});
+    close($w->{to}) if defined $w->{to};
     next unless defined $id;
-    delete $pid_of{$id};
-    # the child is gone, its end of the pipe closed: what it wrote is read to the end, then x
-    relay_read($id) while defined $relay{$id};
-    out("$id x $?");
+    # a waiting worker that died (OOM killer, a stray kill) before it answered a word of the request
+    # it was just given: the request goes to a new worker, once
+    if ($w->{reused} && !$w->{said} && !$w->{killed}) { dispatch($id, $w->{line}, $w->{stay}, 1); next; }
+    hold("$id x $?\n");
   }
 }
 
-# forks the child that runs $work; its pid is reported under $id, and later its exit
-sub spawn_child {
-  my ($id, $work) = @_;
-  my ($from, $to);
-  my $pid = pipe($from, $to) ? fork() : undef;
-  if (!defined $pid) {
-    my $errno = $! + 0;
-    if (defined $to) { close($from); close($to); }
-    out("$id r errno none $errno fork root");
-    out("$id x 0");
-    return;
+# in a worker: runs each request from the helper, then says its ID on the done pipe; ends when the
+# helper closes the request pipe (or dies)
+sub work {
+  my ($requests) = @_;
+  my $buffer = '';
+  for (;;) {
+    my $got = sysread($requests, $buffer, 65536, length($buffer));
+    if (!defined $got) { next if $! + 0 == $EINTR; return; }
+    return if $got == 0;
+    while ($buffer =~ s/^([^\n]*)\n//) {
+      my ($command, $id, @fields) = split(/ /, $1);
+      run_request($command, $id, @fields);
+      # the worker holds nothing of a mount between requests
+      chdir('/');
+      syswrite($DONE_OUT, "$id\n");
+    }
   }
+}
+
+# forks a worker; undef (and errno in $!) when it cannot
+sub spawn_worker {
+  my ($from, $to, $requests, $give);
+  return undef unless pipe($from, $to);
+  if (!pipe($requests, $give)) { my $errno = $!; close($from); close($to); $! = $errno; return undef; }
+  my $pid = fork();
+  if (!defined $pid) { my $errno = $!; close($_) for ($from, $to, $requests, $give); $! = $errno; return undef; }
   if ($pid == 0) {
     $SIG{CHLD} = 'DEFAULT';
-    close(STDIN);
-    close(STDOUT);
-    close($from);
-    close($_) for values %watch;
-    close($_->[0]) for values %relay;
+    # not closed: Perl never closes a handle on fd 0 or 1 when it goes out of scope, and the
+    # folders a probe opens would take those fds and keep the mount busy after the request
+    open(STDIN, '<', '/dev/null');
+    open(STDOUT, '>', '/dev/null');
+    close($_) for ($from, $give, $DONE_IN, values %watch);
+    for my $other (values %worker) { close($other->{from}); close($other->{to}) if defined $other->{to}; }
     $CHILD_OUT = $to;
-    $work->();
+    work($requests);
     syscall($EXIT + 0, 0) if $EXIT ne '';
     exit(0);
   }
   close($to);
-  $relay_for = 0 unless %relay;
-  $hold_now = $HOLD; # a new child's answers before a stuck probe must not wait for an old stuck one
-  $relay{$id} = [$from, ''];
+  close($requests);
+  $worker{$pid} = { to => $give, from => $from, part => '', id => undef };
+  return $pid;
+}
+
+# writes all of TEXT to a worker's request pipe; false when it cannot (the worker is gone: EPIPE)
+sub give {
+  my ($fh, $text) = @_;
+  while ($text ne '') {
+    my $sent = syswrite($fh, $text);
+    if (!defined $sent) { next if $! + 0 == $EINTR; return 0; }
+    substr($text, 0, $sent, '');
+  }
+  return 1;
+}
+
+# gives request LINE (ID $id) to an idle worker, or to a new one
+sub dispatch {
+  my ($id, $line, $stay, $again) = @_;
+  my $pid;
+  while (!$again && defined($pid = shift(@idle))) {
+    # a worker that died idle and is not reaped yet: EPIPE, SIGPIPE ignored
+    last if give($worker{$pid}{to}, "$line\n");
+    kill('KILL', $pid);
+  }
+  my $reused = defined $pid;
+  if (!defined $pid) {
+    $pid = spawn_worker();
+    if (!defined $pid || !give($worker{$pid}{to}, "$line\n")) {
+      my $errno = $! + 0;
+      kill('KILL', $pid) if defined $pid;
+      out("$id r errno none $errno fork root");
+      out("$id x 0");
+      return;
+    }
+    # a worker forked for a probe alone ends after it (its request pipe closed now)
+    if (!$stay) { close($worker{$pid}{to}); $worker{$pid}{to} = undef; }
+  }
+  $relay_for = 0 unless busy();
+  $hold_now = $HOLD; # a new request's answers before a stuck probe must not wait for an old stuck one
+  @{$worker{$pid}}{qw(id line stay reused said killed)} = ($id, $line, $stay, $reused, 0, 0);
   $pid_of{$id} = $pid;
   $id_of{$pid} = $id;
   hold("$id s $pid\n");
@@ -251,38 +354,46 @@ sub watch {
   $watch{$id} = $fh;
 }
 
+# in a worker: the probe or the batch of one request; each result line under its probe's ID
+sub run_request {
+  my ($command, $id, @fields) = @_;
+  @fields = ($id, @fields) if $command eq 'p';
+  while (my ($member, $mode, $mount, $dev, $host, $file, $token, $nonce) = splice(@fields, 0, 8)) {
+    ($ID, $WHERE) = ($member, 'root');
+    probe($mode, pack('H*', $mount), $dev, pack('H*', $host), pack('H*', $file), pack('H*', $token), $nonce);
+  }
+}
+
 sub handle {
   my ($command, $id, @fields) = split(/ /, $_[0]);
   return unless defined $id;
-  if ($command eq 'k') { kill('KILL', $pid_of{$id}) if defined $pid_of{$id}; return; }
-  if ($command eq 'w' && @fields == 2) { return watch($id, @fields); }
-  if ($command eq 'u') { close(delete $watch{$id}) if defined $watch{$id}; return; }
-  if ($command eq 'p' && @fields == 7) {
-    my ($mode, $mount, $dev, $host, $file, $token, $nonce) = @fields;
-    $_ = pack('H*', $_) for ($mount, $host, $file, $token);
-    spawn_child($id, sub { $ID = $id; probe($mode, $mount, $dev, $host, $file, $token, $nonce); });
+  if ($command eq 'k') {
+    return unless defined $pid_of{$id};
+    $worker{$pid_of{$id}}{killed} = 1;
+    kill('KILL', $pid_of{$id});
     return;
   }
-  # a batch of probes, one child for all, one after the other; each result line under its own ID
-  return unless $command eq 'b' && @fields >= 8 && @fields % 8 == 0;
-  spawn_child($id, sub {
-    while (my ($member, $mode, $mount, $dev, $host, $file, $token, $nonce) = splice(@fields, 0, 8)) {
-      ($ID, $WHERE) = ($member, 'root');
-      probe($mode, pack('H*', $mount), $dev, pack('H*', $host), pack('H*', $file), pack('H*', $token), $nonce);
-    }
-  });
+  if ($command eq 'w' && @fields == 2) { return watch($id, @fields); }
+  if ($command eq 'u') { close(delete $watch{$id}) if defined $watch{$id}; return; }
+  # p: one probe; b: a batch of probes, one after the other in one worker
+  dispatch($id, $_[0], 0) if $command eq 'p' && @fields == 7;
+  dispatch($id, $_[0], 1) if $command eq 'b' && @fields >= 8 && @fields % 8 == 0;
 }
 
 $SIG{CHLD} = sub { };
-my $buffer = '';
+$SIG{PIPE} = 'IGNORE';
+pipe($DONE_IN, $DONE_OUT) or exit(1);
+my ($buffer, $done) = ('', '');
 for (;;) {
   reap();
+  send_held();
   my $in = '';
-  vec($in, fileno(STDIN), 1) = 1;
-  vec($in, fileno($_), 1) = 1 for values %watch;
-  my $wait = %relay ? ($hold_now > $relay_for ? $hold_now - $relay_for : 0) : %pid_of ? 0.1 : undef;
+  vec($in, fileno($_), 1) = 1 for (\*STDIN, $DONE_IN, values %watch);
+  my $busy = busy();
+  # a worker's end interrupts select (SIGCHLD); one that ends in the gap before it is reaped within 0.1 s
+  my $wait = $busy ? ($hold_now > $relay_for ? $hold_now - $relay_for : 0) : (grep { !defined $_->{to} } values %worker) ? 0.1 : undef;
   my ($ready, $left) = select(my $out = $in, undef, undef, $wait);
-  if (%relay && defined $left) {
+  if ($busy && defined $left) {
     $relay_for += $wait - $left;
     collect() if $relay_for >= $hold_now;
   }
@@ -291,6 +402,9 @@ for (;;) {
     next unless vec($out, fileno($watch{$id}), 1);
     close(delete $watch{$id});
     out("$id d");
+  }
+  if (vec($out, fileno($DONE_IN), 1) && sysread($DONE_IN, $done, 65536, length($done))) {
+    while ($done =~ s/^([^\n]*)\n//) { finished($1); }
   }
   next unless vec($out, fileno(STDIN), 1);
   my $got = sysread(STDIN, $buffer, 65536, length($buffer));

@@ -1,7 +1,7 @@
 // The real Perl helper on a local folder standing in for a mount.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -160,6 +160,93 @@ require('node:readline').createInterface({ input: process.stdin }).on('line', (l
     expect(await probe.end).toEqual({ kind: 'killed' });
     await probe.exited;
     expect(readFileSync(sent, 'utf8').trim().split('\n').map((line) => line.split(' ')[0])).toEqual(['p', 'k']);
+  });
+
+  describe('its workers', () => {
+    const childrenOf = (pid: number): number[] => readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    const pidsOf = (running: ProbeHelper): number[] => childrenOf(helperPid(running));
+    const verdictOf = async (probe: ReturnType<ProbeHelper['run']>): Promise<string> => {
+      const end = await probe.end;
+      await probe.exited;
+      return end.kind === 'report' ? end.report.verdict : end.kind;
+    };
+    /** two mounts' probes in one turn: one batch request */
+    const batch = (running: ProbeHelper, index: number, write = true) => [running.run({ ...request(dir!, index), write }), running.run({ ...request(dir!, index + 100), write: false })];
+    const settle = async (probes: ReturnType<ProbeHelper['run']>[]): Promise<string[]> => Promise.all(probes.map(verdictOf));
+    const fewerThan = async (running: ProbeHelper, count: number): Promise<void> => {
+      const until = Date.now() + 2_000;
+      while (pidsOf(running).length >= count && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+
+    it('when batches follow one another then one worker runs them all, and between them it holds nothing of the mount', async () => {
+      dir = mkdtempSync(join(tmpdir(), 'ha-mount-helper-'));
+      helper = new ProbeHelper();
+      const workers = new Set<number>();
+      for (let index = 0; index < 5; index += 1) {
+        expect(await settle(batch(helper, index, index % 2 === 0))).toEqual(['ok', 'ok']);
+        for (const pid of pidsOf(helper)) workers.add(pid);
+      }
+      expect(workers.size).toBe(1);
+      const [worker] = [...workers];
+      expect(readlinkSync(`/proc/${worker}/cwd`)).toBe('/');
+      const open = readdirSync(`/proc/${worker}/fd`).map((fd) => readlinkSync(`/proc/${worker}/fd/${fd}`));
+      expect(open.filter((target) => target.startsWith(dir!))).toEqual([]);
+    });
+
+    it('when one mount is probed alone then its worker ends after each probe: none waits between them', async () => {
+      dir = mkdtempSync(join(tmpdir(), 'ha-mount-helper-'));
+      helper = new ProbeHelper();
+      for (let index = 0; index < 3; index += 1) {
+        expect(await verdictOf(helper.run(request(dir, index)))).toBe('ok');
+        await fewerThan(helper, 1);
+        expect(pidsOf(helper)).toEqual([]);
+      }
+    });
+
+    it('when a worker is stuck and killed then its probes end as killed and the next batch gets a new worker', async () => {
+      dir = mkdtempSync(join(tmpdir(), 'ha-mount-helper-'));
+      helper = new ProbeHelper();
+      expect(await settle(batch(helper, 0))).toEqual(['ok', 'ok']);
+      const [first] = pidsOf(helper);
+      process.kill(first!, 'SIGSTOP'); // as a worker blocked in a hung mount: it takes the request and never answers
+      const stuck = helper.run(request(dir, 1));
+      let settled = false;
+      void stuck.end.then(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(settled).toBe(false);
+      stuck.kill();
+      expect(await verdictOf(stuck)).toBe('killed');
+      expect(await settle(batch(helper, 2))).toEqual(['ok', 'ok']);
+      expect(pidsOf(helper)).not.toContain(first);
+      expect(pidsOf(helper)).toHaveLength(1);
+    });
+
+    it('when the idle worker died then the next batch is still answered, by a new worker', async () => {
+      dir = mkdtempSync(join(tmpdir(), 'ha-mount-helper-'));
+      helper = new ProbeHelper();
+      expect(await settle(batch(helper, 0))).toEqual(['ok', 'ok']);
+      const [first] = pidsOf(helper);
+      process.kill(first!, 'SIGKILL');
+      expect(await settle(batch(helper, 1))).toEqual(['ok', 'ok']);
+      expect(pidsOf(helper)).not.toContain(first);
+    });
+
+    it('when batches run at once in two workers then only one stays, idle, after', async () => {
+      dir = mkdtempSync(join(tmpdir(), 'ha-mount-helper-'));
+      helper = new ProbeHelper();
+      expect(await settle(batch(helper, 0))).toEqual(['ok', 'ok']);
+      const [first] = pidsOf(helper);
+      process.kill(first!, 'SIGSTOP'); // busy with the next batch until it continues
+      const held = batch(helper, 1);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await settle(batch(helper, 2))).toEqual(['ok', 'ok']);
+      expect(pidsOf(helper)).toHaveLength(2);
+      process.kill(first!, 'SIGCONT');
+      expect(await settle(held)).toEqual(['ok', 'ok']);
+      // the second idle worker is told to end; it is reaped within the helper's 0.1 s poll
+      await fewerThan(helper, 2);
+      expect(pidsOf(helper)).toHaveLength(1);
+    });
   });
 
   it('when the interpreter is missing then the probe ends as failed and names it', async () => {

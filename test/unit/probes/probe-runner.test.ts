@@ -31,8 +31,16 @@ describe('createProbeRunner', () => {
     const result = await createProbeRunner(fake)(target).result;
     expect(result).toMatchObject({ verdict: 'ok', step: 'read' });
     expect(fake.requests[0]).toMatchObject({ write: true, mountpoint: '/mnt/data', device: '0:40', host: 'client1', fileName: 'probe-6faba07f33e6' });
-    expect(fake.requests[0]?.token).toMatch(/^ha-mount client1 \d+ \d+ [0-9a-f]{16}\n$/);
-    expect(fake.requests[0]?.nonce).toMatch(/^[0-9a-f]{12}$/);
+    expect(fake.requests[0]?.nonce).toMatch(/^[0-9a-f]{13,}$/);
+    expect(fake.requests[0]?.token).toBe(`ha-mount client1 ${process.pid} ${fake.requests[0]?.nonce}\n`);
+  });
+
+  it('when probes follow one another then no two share a lookup name or a token', async () => {
+    const fake = fakeHelper(() => report({}));
+    const run = createProbeRunner(fake);
+    for (let index = 0; index < 20; index += 1) await run(target).result;
+    expect(new Set(fake.requests.map((request) => request.nonce)).size).toBe(20);
+    expect(new Set(fake.requests.map((request) => request.token)).size).toBe(20);
   });
 
   it('when the probe file went bad before then the next probe uses a file of a new generation', async () => {
@@ -51,7 +59,7 @@ describe('createProbeRunner', () => {
     const fake = fakeHelper(() => report({ verdict: 'errno', step: 'lookup', errno: 107, code: 'lookup', where: 'lookup' }));
     const result = await createProbeRunner(fake)(target).result;
     expect(result).toMatchObject({ verdict: 'hard', errno: 'ENOTCONN', step: 'lookup' });
-    expect(result.detail).toMatch(/^lookup \/mnt\/data\/\.ha-mount-lookup-[0-9a-f]{12}: ENOTCONN$/);
+    expect(result.detail).toMatch(/^lookup \/mnt\/data\/.ha-mount-lookup-[0-9a-f]{13,}: ENOTCONN$/);
   });
 
   it('when the volume is full then the write fails with ENOSPC and the probe is soft', async () => {
